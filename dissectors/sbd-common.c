@@ -1,0 +1,120 @@
+/* sbd-common.c - helpers shared by the cucm-sbd dissectors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/packet.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
+#include <epan/dissectors/packet-ber.h>
+#include <gcrypt.h>
+
+#include "sbd-common.h"
+#include "sbd-crypto.h"
+
+const value_string sbd_role_vals[] = {
+    { SBD_ROLE_SAST,       "SAST" },
+    { SBD_ROLE_CCM,        "CCM" },
+    { SBD_ROLE_CCM_TFTP,   "CCM+TFTP" },
+    { SBD_ROLE_TFTP,       "TFTP" },
+    { SBD_ROLE_CAPF,       "CAPF" },
+    { SBD_ROLE_SRST,       "SRST? (code from 2017 tools only, unverified)" },
+    { SBD_ROLE_APP_SERVER, "APP-SERVER" },
+    { SBD_ROLE_TVS,        "TVS" },
+    { 0, NULL }
+};
+
+const char *
+sbd_role_name(unsigned role)
+{
+    if (role == SBD_ROLE_SRST)
+        return "SRST?";
+    return val_to_str_const(role, sbd_role_vals, "unknown");
+}
+
+const value_string sbd_hash_vals[] = {
+    { 1, "SHA-1" },
+    { 2, "SHA-256 (code never seen in a Cisco file)" },
+    { 3, "SHA-512 (current tools; SHA-384 in 2017-2020 tools)" },
+    { 4, "SHA-512 (legacy code of 2017-2021 tools)" },
+    { 0, NULL }
+};
+
+void
+sbd_register_protocols(void)
+{
+    static proto_plugin ciscotl = { proto_register_ciscotl, proto_reg_handoff_ciscotl };
+
+    proto_register_plugin(&ciscotl);
+}
+
+char *
+sbd_hex(wmem_allocator_t *scope, const guint8 *p, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *s = wmem_alloc(scope, len * 2 + 1);
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        s[2 * i] = digits[p[i] >> 4];
+        s[2 * i + 1] = digits[p[i] & 0xf];
+    }
+    s[2 * len] = '\0';
+    return s;
+}
+
+gboolean
+sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo, proto_tree *tree,
+                    proto_item *item, const sbd_cert_fields *f, sbd_cert *cert)
+{
+    sbd_cert local;
+    guint8 *der;
+    guint8 md[SBD_MAX_DIGEST];
+    proto_item *pi;
+    tvbuff_t *volatile ctvb;
+
+    if (!cert)
+        cert = &local;
+    memset(cert, 0, sizeof *cert);
+    if (len <= 0 || tvb_captured_length_remaining(tvb, offset) < len)
+        return FALSE;
+    der = (guint8 *)tvb_memdup(pinfo->pool, tvb, offset, len);
+
+    sbd_digest(GCRY_MD_SHA1, der, len, md);
+    pi = proto_tree_add_bytes_with_length(tree, *f->hf_sha1, tvb, offset, len, md, 20);
+    proto_item_set_generated(pi);
+    sbd_digest(GCRY_MD_SHA256, der, len, md);
+    pi = proto_tree_add_bytes_with_length(tree, *f->hf_sha256, tvb, offset, len, md, 32);
+    proto_item_set_generated(pi);
+
+    if (!sbd_cert_parse(der, len, cert)) {
+        memset(cert, 0, sizeof *cert);
+        expert_add_info(pinfo, item, f->ei_bad_der);
+        return FALSE;
+    }
+
+    pi = proto_tree_add_bytes_with_length(tree, *f->hf_serial, tvb,
+                                          offset + (int)(cert->serial.p - der),
+                                          (int)cert->serial.len, cert->serial.p,
+                                          (int)cert->serial.len);
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_string(tree, *f->hf_subject, tvb, offset + (int)(cert->subject.p - der),
+                               (int)cert->subject.len,
+                               sbd_dn_string(pinfo->pool, cert->subject, ";", FALSE));
+    proto_item_set_generated(pi);
+    pi = proto_tree_add_string(tree, *f->hf_issuer, tvb, offset + (int)(cert->issuer.p - der),
+                               (int)cert->issuer.len,
+                               sbd_dn_string(pinfo->pool, cert->issuer, ";", FALSE));
+    proto_item_set_generated(pi);
+
+    /* The standard X.509 subtree.  dissect_x509af_Certificate is not
+     * exported by 4.0, the BER OID table entry of id-at-userCertificate is. */
+    ctvb = tvb_new_subset_length(tvb, offset, len);
+    TRY {
+        call_ber_oid_callback("2.5.4.36", ctvb, 0, pinfo, tree, NULL);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(ctvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+    return TRUE;
+}

@@ -1,0 +1,70 @@
+/* sbd-common.h - helpers shared by the cucm-sbd dissectors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SBD_COMMON_H
+#define SBD_COMMON_H
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include "sbd-der.h"
+
+/* heur_dissector_t returns gboolean in 4.0 and bool in 4.4: take whatever
+ * the installed headers say. */
+typedef __typeof__(((heur_dissector_t)0)(NULL, NULL, NULL, NULL)) sbd_heur_ret_t;
+
+/* prefs_register_bool_preference() takes gboolean* in 4.0 and bool* later. */
+#ifdef SBD_PREFS_BOOL_IS_GBOOLEAN
+typedef gboolean sbd_pref_bool_t;
+#else
+typedef bool sbd_pref_bool_t;
+#endif
+
+/* Register every protocol of this project with epan.  Called from the
+ * plugin's plugin_register() and by itl-audit before epan_init(). */
+void sbd_register_protocols(void);
+
+void proto_register_ciscotl(void);
+void proto_reg_handoff_ciscotl(void);
+
+/* Role / function codes, formats.md 3.2 (2 bytes in trust-list records,
+ * 1 byte in TVS). */
+enum {
+    SBD_ROLE_SAST = 0,
+    SBD_ROLE_CCM = 1,
+    SBD_ROLE_CCM_TFTP = 2,
+    SBD_ROLE_TFTP = 3,
+    SBD_ROLE_CAPF = 4,
+    SBD_ROLE_SRST = 5,
+    SBD_ROLE_APP_SERVER = 7,
+    SBD_ROLE_TVS = 21
+};
+extern const value_string sbd_role_vals[];
+const char *sbd_role_name(unsigned role);
+
+/* Hash (digest) algorithm codes, formats.md 2.4. */
+extern const value_string sbd_hash_vals[];
+
+/* Hash field ids and subtree for a DER certificate carried in a message. */
+typedef struct {
+    int *hf_serial;     /* FT_BYTES */
+    int *hf_subject;    /* FT_STRING */
+    int *hf_issuer;     /* FT_STRING */
+    int *hf_sha1;       /* FT_BYTES */
+    int *hf_sha256;     /* FT_BYTES */
+    expert_field *ei_bad_der;
+} sbd_cert_fields;
+
+/* Show the certificate at tvb[offset, offset+len) as a full X.509 subtree
+ * (x509af.* fields) below `tree`, plus generated serial/subject/issuer and
+ * SHA-1/SHA-256 of the DER.  Never throws for bad DER: it adds expert info
+ * and returns FALSE.  `cert` (may be NULL) receives the parsed view; its
+ * spans point into memory owned by pinfo->pool. */
+gboolean sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo,
+                             proto_tree *tree, proto_item *item,
+                             const sbd_cert_fields *f, sbd_cert *cert);
+
+/* Colon-less lower-case hex of a byte span, in `scope`. */
+char *sbd_hex(wmem_allocator_t *scope, const guint8 *p, size_t len);
+
+#endif

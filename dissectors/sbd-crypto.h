@@ -1,0 +1,40 @@
+/* sbd-crypto.h - digests and RSA signature checks (libgcrypt)
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SBD_CRYPTO_H
+#define SBD_CRYPTO_H
+
+#include <glib.h>
+#include "sbd-der.h"
+
+#define SBD_MAX_DIGEST 64
+
+typedef enum {
+    SBD_VERIFY_VALID,
+    SBD_VERIFY_INVALID,
+    SBD_VERIFY_BAD_KEY,      /* the key could not be used */
+    SBD_VERIFY_UNSUPPORTED   /* algorithm we cannot check */
+} sbd_verify_result;
+
+/* libgcrypt digest id for a trust-list hash code (formats.md 2.4), or 0.
+ * Code 3 is SHA-512 in current certutils but SHA-384 in the 2017-2020
+ * tools; `alternative` selects that second reading. */
+int sbd_hash_algo_for_code(unsigned code, gboolean alternative);
+
+/* Digest of data[0,len) minus the hole [hole_off, hole_off+hole_len). */
+gboolean sbd_digest_with_hole(int algo, const guint8 *data, size_t len, size_t hole_off,
+                              size_t hole_len, guint8 *out, size_t *out_len);
+
+/* Plain digest; returns its length (0 on error). */
+size_t sbd_digest(int algo, const guint8 *data, size_t len, guint8 *out);
+
+/* RSASSA-PKCS1-v1_5 verification of `sig` over `digest` with key (n, e). */
+sbd_verify_result sbd_rsa_verify(int algo, const guint8 *digest, size_t digest_len,
+                                 sbd_span n, sbd_span e, sbd_span sig);
+
+/* Same, with the public key of a parsed certificate. */
+sbd_verify_result sbd_cert_verify(const sbd_cert *cert, int algo, const guint8 *digest,
+                                  size_t digest_len, sbd_span sig);
+
+#endif

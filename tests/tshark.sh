@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Run tshark with the plugin from the build tree (not an installed copy):
+# WIRESHARK_PLUGIN_DIR points at build/stage/plugins.  tshark ignores that
+# variable when run as root, so as root we drop to an unprivileged user with
+# a throw-away HOME (no personal preferences or plugins).
+#
+# Usage: tests/tshark.sh BUILD_DIR [tshark arguments...]
+set -euo pipefail
+build=$(cd "$1" && pwd); shift
+stage="$build/stage/plugins"
+home=$(mktemp -d "${TMPDIR:-/tmp}/sbd-home.XXXXXX")
+chmod 755 "$home"
+trap 'rm -rf "$home"' EXIT
+
+envs=(HOME="$home" WIRESHARK_PLUGIN_DIR="$stage" XDG_CONFIG_HOME="$home/.config"
+      LC_ALL=C.UTF-8 TZ=UTC)
+# An ASan/UBSan build of the plugin needs the sanitizer runtime loaded first.
+if [ -f "$build/sanitize.env" ]; then
+    # shellcheck disable=SC1091
+    . "$build/sanitize.env"
+    envs+=(LD_PRELOAD="$SBD_ASAN_PRELOAD" ASAN_OPTIONS="$SBD_ASAN_OPTIONS"
+           UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS")
+fi
+if [ "$(id -u)" = 0 ]; then
+    exec setpriv --reuid=65534 --regid=65534 --clear-groups env "${envs[@]}" tshark "$@"
+else
+    exec env "${envs[@]}" tshark "$@"
+fi
