@@ -1462,6 +1462,18 @@ dissect_ciscotl_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
     return TRUE;
 }
 
+/* A bare file handed over by plugin/cisco-tl-file.lua: its reader already
+ * matched the first elements, so a broken header length is shown, not
+ * refused. */
+static sbd_heur_ret_t
+dissect_ciscotl_file_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!looks_like_ciscotl(tvb, TRUE))
+        return FALSE;
+    dissect_ciscotl_file(tvb, pinfo, tree, NULL);
+    return TRUE;
+}
+
 static int
 dissect_ciscotl(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -1641,7 +1653,7 @@ proto_reg_handoff_ciscotl(void)
                        "ciscotl_tftp", proto_ciscotl, HEURISTIC_ENABLE);
     heur_dissector_add("http", dissect_ciscotl_heur, "Cisco trust list / signed file over HTTP",
                        "ciscotl_http", proto_ciscotl, HEURISTIC_ENABLE);
-    heur_dissector_add("wtap_file", dissect_ciscotl_heur, "Cisco trust list / signed file",
+    heur_dissector_add("wtap_file", dissect_ciscotl_file_heur, "Cisco trust list / signed file",
                        "ciscotl_wtap", proto_ciscotl, HEURISTIC_ENABLE);
     /* Phones fetch the TFTP files over HTTP on 6970 too. */
     http_tcp_dissector_add(HTTP_TFTP_PORT, ciscotl_http_handle);

@@ -17,19 +17,17 @@ end
 -- A trust list starts with Version (tag 1, length 2) and Header Length
 -- (tag 2, length 2).  Weak, so the check is strict and the reader is
 -- registered as a weak heuristic (tried after every real capture format).
-local function looks_like_trust_list(head, size)
+local function looks_like_trust_list(head)
     if not head or #head < 10 then return false end
     if head:byte(1) ~= 1 or u16(head, 2) ~= 2 or head:byte(4) > 2 then return false end
-    if head:byte(6) ~= 2 or u16(head, 7) ~= 2 then return false end
-    local hl = u16(head, 9)
-    return hl >= 20 and hl <= size
+    return head:byte(6) == 2 and u16(head, 7) == 2
 end
 
 local function read_open(file, capture)
     local size = file:seek("end")
     file:seek("set", 0)
     if not size or size < 10 or size > MAX_FILE then return false end
-    if not looks_like_trust_list(file:read(10), size) then return false end
+    if not looks_like_trust_list(file:read(10)) then return false end
     file:seek("set", 0)
     capture.encap = wtap_encaps.MIME
     capture.time_precision = wtap_filetypes.TSPREC_SEC

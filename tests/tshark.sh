@@ -15,13 +15,13 @@ chmod 755 "$home"
 trap 'rm -rf "$home"' EXIT
 
 envs=(HOME="$home" WIRESHARK_PLUGIN_DIR="$stage" XDG_CONFIG_HOME="$home/.config"
-      LC_ALL=C.UTF-8 TZ=UTC)
+      LC_ALL=C.UTF-8 TZ=UTC WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
 # An ASan/UBSan build of the plugin needs the sanitizer runtime loaded first.
 if [ -f "$build/sanitize.env" ]; then
     # shellcheck disable=SC1091
     . "$build/sanitize.env"
     envs+=(LD_PRELOAD="$SBD_ASAN_PRELOAD" ASAN_OPTIONS="$SBD_ASAN_OPTIONS"
-           UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS")
+           UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS" WIRESHARK_DEBUG_WMEM_OVERRIDE=simple)
 fi
 if [ "$(id -u)" = 0 ]; then
     exec setpriv --reuid=65534 --regid=65534 --clear-groups env "${envs[@]}" tshark "$@"

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers for the shell tests.  Each test script is run by ctest as
+#   bash tests/test_X.sh BUILD_DIR SOURCE_DIR
+# and sources this file.  Expected values must come from an independent
+# source (openssl, md5sum, formats.md hand decodes), never from the plugin.
+set -euo pipefail
+
+BUILD=$(cd "$1" && pwd)
+SRC=$(cd "$2" && pwd)
+CAPS="$SRC/test-captures"
+SAMPLES="$SRC/../shared/samples"
+FAILS=0
+CHECKS=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sbd-test.XXXXXX")
+chmod 755 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+
+# tshark with the plugin of this build tree
+ts() { "$SRC/tests/tshark.sh" "$BUILD" "$@"; }
+
+pass() { CHECKS=$((CHECKS + 1)); }
+fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL: $*" >&2; }
+
+# assert_eq EXPECTED ACTUAL WHAT
+assert_eq() {
+    if [ "$1" == "$2" ]; then pass; else fail "$3: expected [$1], got [$2]"; fi
+}
+# assert_contains HAYSTACK NEEDLE WHAT
+assert_contains() {
+    if [[ "$1" == *"$2"* ]]; then pass; else fail "$3: [$2] not found in output"; fi
+}
+assert_not_contains() {
+    if [[ "$1" != *"$2"* ]]; then pass; else fail "$3: [$2] unexpectedly found"; fi
+}
+
+# Lower-case colon-less hex of a file's digest: md5/sha1/sha256
+digest() { "${1}sum" "$2" | cut -d' ' -f1; }
+
+# Serial of a PEM/DER certificate as lower-case hex, from openssl.
+cert_serial() {
+    openssl x509 -in "$1" ${2:+-inform "$2"} -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f'
+}
+# SHA-1 / SHA-256 fingerprint of a certificate, lower-case, no colons.
+cert_fp() {
+    openssl x509 -in "$2" ${3:+-inform "$3"} -noout -fingerprint "-$1" | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'
+}
+
+# tshark must never report a dissector bug or crash.
+check_no_dissector_bug() {
+    local out=$1 what=$2
+    assert_not_contains "$out" "Dissector bug" "$what"
+    assert_not_contains "$out" "AddressSanitizer" "$what"
+    assert_not_contains "$out" "runtime error" "$what"
+}
+
+finish() {
+    echo "$(basename "$0"): $((CHECKS - FAILS)) checks passed, $FAILS failed"
+    [ "$FAILS" -eq 0 ]
+}
