@@ -634,8 +634,9 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
             off++;
             continue;
         }
-        /* Without a usable header length, stop where records begin. */
-        if (!f->has_header_len && seen_sig_or_name && record_start_at(tvb, off, f->len))
+        /* A Record Length element after the signature/file name/timestamp
+         * is where records begin, whatever the header length says. */
+        if (seen_sig_or_name && record_start_at(tvb, off, f->len))
             break;
         if (limit - off < 3) {
             proto_tree_add_expert_format(parent, pinfo, &ei_len_past_end, tvb, off, limit - off,
@@ -673,9 +674,14 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
         if (off + 3 + len > limit) {
             guint avail = limit - off - 3;
             t = add_element(parent, tvb, off, avail, hf_header_tag, header_tag_vals, &ti);
-            expert_add_info_format(pinfo, ti, &ei_len_past_end,
-                                   "Element length %u runs past the end of the %s (%u bytes left)",
-                                   len, f->has_header_len ? "header" : "data", avail);
+            if (f->has_header_len && off + 3 + len <= f->len)
+                expert_add_info_format(pinfo, ti, &ei_header_len_mismatch,
+                                       "Element length %u crosses the header length %u: header "
+                                       "length and header elements disagree", len, f->header_len);
+            else
+                expert_add_info_format(pinfo, ti, &ei_len_past_end,
+                                       "Element length %u runs past the end of the %s (%u bytes left)",
+                                       len, f->has_header_len ? "header" : "data", avail);
             if (avail)
                 proto_tree_add_item(t, hf_unknown_value, tvb, off + 3, avail, ENC_NA);
             off = limit;
@@ -1295,15 +1301,21 @@ add_file_hashes(tvbuff_t *tvb, proto_tree *tree, const tl_file *f)
     proto_item_set_generated(pi);
 }
 
+/* Kind of file when the transport gave no usable name: the header's own
+ * FILENAME first, then the content. */
 static ciscotl_file_type
 type_from_content(tvbuff_t *tvb, const tl_file *f)
 {
+    ciscotl_file_type t;
+
     if (f->has_enc)
         return CISCOTL_TYPE_ENC_SGN;
-    if (record_start_at(tvb, f->header_end, f->len)) {
-        ciscotl_file_type t = type_from_name(f->header_name);
-        return t == CISCOTL_TYPE_ITL || t == CISCOTL_TYPE_CTL ? t : CISCOTL_TYPE_UNKNOWN;
-    }
+    t = type_from_name(f->header_name);
+    if (t != CISCOTL_TYPE_UNKNOWN)
+        return t;
+    if (f->header_end + 3 <= f->len && tvb_get_guint8(tvb, f->header_end) == R_LENGTH &&
+        tvb_get_ntohs(tvb, f->header_end + 1) == 2)
+        return CISCOTL_TYPE_UNKNOWN;          /* records: ITL or CTL, see below */
     return CISCOTL_TYPE_SGN;
 }
 

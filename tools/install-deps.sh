@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Install everything the build, the tests and the generators need on
+# Debian 12 (bookworm) with apt-get.  Run as root or with sudo available.
+set -eu
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; keep the default (no).
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    build-essential cmake pkg-config ca-certificates \
+    libwireshark-dev libwiretap-dev libwsutil-dev libglib2.0-dev \
+    libgcrypt20-dev libssl-dev openssl \
+    tshark python3 xxd util-linux >/dev/null
