@@ -148,6 +148,7 @@ static int hf_file_md5 = -1;
 static int hf_file_sha1 = -1;
 static int hf_file_sha256 = -1;
 static int hf_phone_mac = -1;
+static int hf_transport_name = -1;
 static int hf_record_count = -1;
 static int hf_sig_status = -1;
 static int hf_sig_hash_used = -1;
@@ -1383,6 +1384,10 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
         pi = proto_tree_add_uint(st, hf_record_count, tvb, 0, 0, f.n_records);
         proto_item_set_generated(pi);
     }
+    if (filename && *filename) {
+        pi = proto_tree_add_string(st, hf_transport_name, tvb, 0, 0, filename);
+        proto_item_set_generated(pi);
+    }
     if (filename && mac_from_name(filename, mac)) {
         pi = proto_tree_add_ether(st, hf_phone_mac, tvb, 0, 0, mac);
         proto_item_set_generated(pi);
@@ -1564,6 +1569,7 @@ proto_register_ciscotl(void)
         { &hf_file_md5, { "File MD5", "ciscotl.file.md5", FT_BYTES, BASE_NONE, NULL, 0x0, "MD5 of the whole file (some phones show it in the Trust List menu)", HFILL } },
         { &hf_file_sha1, { "File SHA-1", "ciscotl.file.sha1", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_file_sha256, { "File SHA-256", "ciscotl.file.sha256", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_transport_name, { "Transferred as", "ciscotl.file.name", FT_STRING, BASE_NONE, NULL, 0x0, "File name of the TFTP request (the header's File Name may differ, e.g. ITLFile.tlv inside ITLSEP<MAC>.tlv)", HFILL } },
         { &hf_phone_mac, { "Phone MAC (from file name)", "ciscotl.phone_mac", FT_ETHER, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_record_count, { "Records", "ciscotl.record_count", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_sig_status, { "Signature Status", "ciscotl.signature.status", FT_STRING, BASE_NONE, NULL, 0x0, "valid, invalid, signer not in file, signer not in trust list, unsupported algorithm, unverifiable: ...", HFILL } },
@@ -1625,7 +1631,7 @@ proto_register_ciscotl(void)
         { &ei_cert_mismatch, { "ciscotl.record.cert_mismatch", PI_SECURITY, PI_WARN, "Record disagrees with its certificate", EXPFILL } },
         { &ei_bad_der, { "ciscotl.record.bad_certificate", PI_MALFORMED, PI_ERROR, "Certificate is not valid DER X.509", EXPFILL } },
         { &ei_blank_itl, { "ciscotl.blank_itl", PI_SECURITY, PI_WARN, "Blank ITL (\"Prepare Cluster for Rollback to pre-8.0\"): TVS/TFTP entries are empty; the phone will accept unsigned configuration and any new ITL, but a CTL in place is not blanked", EXPFILL } },
-        { &ei_blank_record, { "ciscotl.record.blank", PI_SECURITY, PI_NOTE, "Blank record: role without certificate (cluster rolled back or moved to non-secure mode)", EXPFILL } },
+        { &ei_blank_record, { "ciscotl.blank_record", PI_SECURITY, PI_NOTE, "Blank record: role without certificate (cluster rolled back or moved to non-secure mode)", EXPFILL } },
         { &ei_truncated, { "ciscotl.truncated", PI_MALFORMED, PI_WARN, "File incomplete in the capture: hashes and signature not computed", EXPFILL } },
         { &ei_trailing, { "ciscotl.trailing", PI_MALFORMED, PI_WARN, "Trailing bytes after the last record", EXPFILL } },
         { &ei_version, { "ciscotl.version.unknown", PI_PROTOCOL, PI_NOTE, "Header version not seen before (known: 1.0, 1.2, 2.0)", EXPFILL } },
