@@ -20,6 +20,7 @@
 #include <epan/proto_data.h>
 #include <epan/addr_resolv.h>
 #include <epan/to_str.h>
+#include <epan/tap.h>
 #include <epan/dissectors/packet-http.h>
 #include <wsutil/str_util.h>
 #include <gcrypt.h>
@@ -111,6 +112,7 @@ static const value_string sig_modulus_vals[] = {
 };
 
 static int proto_ciscotl = -1;
+static int ciscotl_tap = -1;
 
 static int hf_header = -1;
 static int hf_header_tag = -1;
@@ -240,6 +242,8 @@ typedef struct {
     sbd_span subject_text;     /* tag 3 value (may lack NUL) */
     sbd_span issuer_text;      /* tag 5 value */
     sbd_span pubkey;           /* tag 7 value */
+    sbd_span cert_hash;        /* tag 11 value */
+    gboolean blank;
     gboolean has_cert;
     gboolean cert_ok;
     sbd_cert cert;
@@ -316,6 +320,12 @@ static const char *const file_type_text[] = {
     [CISCOTL_TYPE_SGN] = "SGN",
     [CISCOTL_TYPE_ENC_SGN] = "ENC-SGN",
 };
+
+const char *
+ciscotl_file_type_str(ciscotl_file_type t)
+{
+    return (unsigned)t < G_N_ELEMENTS(file_type_text) ? file_type_text[t] : "?";
+}
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -949,6 +959,7 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
             break;
         case R_CERT_HASH:
             proto_tree_add_item(t, hf_record_cert_hash, tvb, v, len, ENC_NA);
+            r->cert_hash = span_at(f, v, len);
             proto_item_append_text(ti, ": %s", sbd_hex(pinfo->pool, f->data + v, len));
             break;
         case R_HASH_ALG:
@@ -989,6 +1000,7 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
     {
         gboolean blank = !seen[R_SUBJECT] && !seen[R_CERTIFICATE] && !seen[R_PUBLIC_KEY];
         proto_item_append_text(ri, ": %s", r->has_role ? sbd_role_name(r->role) : "no role");
+        r->blank = blank;
         if (blank) {
             proto_item *bi = proto_tree_add_boolean(rt, hf_record_blank, tvb, off, rlen, TRUE);
             proto_item_set_generated(bi);
@@ -1320,6 +1332,63 @@ type_from_content(tvbuff_t *tvb, const tl_file *f)
     return CISCOTL_TYPE_SGN;
 }
 
+static const char *
+opt_text(wmem_allocator_t *scope, sbd_span s)
+{
+    return s.p ? span_text(scope, s) : NULL;
+}
+
+static ciscotl_tap_info *
+make_tap_info(packet_info *pinfo, const tl_file *f, ciscotl_sig_status status, const char *filename)
+{
+    ciscotl_tap_info *ti = wmem_new0(pinfo->pool, ciscotl_tap_info);
+    guint i, n = wmem_array_get_count(f->records);
+    tl_verdict *vd = (tl_verdict *)p_get_proto_data(wmem_file_scope(), pinfo, proto_ciscotl,
+                                                    (guint32)pinfo->curr_layer_num);
+
+    ti->frame = pinfo->num;
+    ti->type = f->type;
+    ti->name = f->name;
+    ti->header_name = f->header_name;
+    ti->complete = f->complete;
+    ti->size = f->len;
+    if (f->complete) {
+        sbd_digest(GCRY_MD_MD5, f->data, f->len, ti->md5);
+        sbd_digest(GCRY_MD_SHA1, f->data, f->len, ti->sha1);
+    }
+    ti->signer_name = opt_text(pinfo->pool, f->signer_name);
+    ti->signer_issuer = opt_text(pinfo->pool, f->signer_issuer);
+    ti->signer_serial = f->signer_serial.p;
+    ti->signer_serial_len = (unsigned)f->signer_serial.len;
+    ti->sig_status = status;
+    ti->trust_list_frame = vd ? vd->trust_frame : 0;
+    ti->n_records = n;
+    ti->records = wmem_alloc0_array(pinfo->pool, ciscotl_tap_record, n ? n : 1);
+    for (i = 0; i < n; i++) {
+        const tl_record *r = (const tl_record *)wmem_array_index(f->records, i);
+        ciscotl_tap_record *tr = &ti->records[i];
+        tr->index = r->index;
+        tr->has_role = r->has_role;
+        tr->role = r->role;
+        tr->serial = r->serial.p;
+        tr->serial_len = (unsigned)r->serial.len;
+        tr->subject = opt_text(pinfo->pool, r->subject_text);
+        tr->issuer = opt_text(pinfo->pool, r->issuer_text);
+        tr->blank = r->blank;
+        tr->cert_hash = r->cert_hash.p;
+        tr->cert_hash_len = (unsigned)r->cert_hash.len;
+        if (r->cert_ok) {
+            tr->has_cert = TRUE;
+            tr->cert_der = r->cert.der.p;
+            tr->cert_der_len = (unsigned)r->cert.der.len;
+            sbd_digest(GCRY_MD_SHA1, r->cert.der.p, r->cert.der.len, tr->cert_sha1);
+            sbd_digest(GCRY_MD_SHA256, r->cert.der.p, r->cert.der.len, tr->cert_sha256);
+        }
+    }
+    (void)filename;
+    return ti;
+}
+
 int
 dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const char *filename)
 {
@@ -1402,6 +1471,9 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 
     if ((f.type == CISCOTL_TYPE_ITL || f.type == CISCOTL_TYPE_CTL) && !PINFO_FD_VISITED(pinfo))
         remember_trust_list(pinfo, &f);
+
+    if (have_tap_listener(ciscotl_tap))
+        tap_queue_packet(ciscotl_tap, pinfo, make_tap_info(pinfo, &f, status, filename));
 
     signer = f.signer_name.p ? span_text(pinfo->pool, f.signer_name) : "?";
     proto_item_append_text(ti, " (%s), %s", file_type_text[f.type], f.name ? f.name : "unnamed");
@@ -1657,6 +1729,7 @@ proto_register_ciscotl(void)
     ciscotl_handle = register_dissector("ciscotl", dissect_ciscotl, proto_ciscotl);
     ciscotl_http_handle = register_dissector("ciscotl.http", dissect_ciscotl_http_body, proto_ciscotl);
     ciscotl_media_handle = create_dissector_handle(dissect_ciscotl_http_body, proto_ciscotl);
+    ciscotl_tap = register_tap("ciscotl");
     register_init_routine(ciscotl_init);
     register_cleanup_routine(ciscotl_cleanup);
 }

@@ -27,6 +27,46 @@ typedef enum {
 } ciscotl_sig_status;
 
 const char *ciscotl_sig_status_str(ciscotl_sig_status s);
+const char *ciscotl_file_type_str(ciscotl_file_type t);
+
+/* What the dissector hands to the "ciscotl" tap for every file (packet
+ * scope).  Byte pointers point into the file's data. */
+typedef struct {
+    int index;                    /* 1-based */
+    gboolean has_role;
+    unsigned role;
+    const guint8 *serial;         /* record tag 6 */
+    unsigned serial_len;
+    const char *subject;          /* record tags 3 and 5, NULL if absent */
+    const char *issuer;
+    gboolean has_cert;            /* tag 9 present and valid DER */
+    guint8 cert_sha1[20];
+    guint8 cert_sha256[32];
+    const guint8 *cert_der;
+    unsigned cert_der_len;
+    const guint8 *cert_hash;      /* tag 11 */
+    unsigned cert_hash_len;
+    gboolean blank;               /* role without name/key/certificate */
+} ciscotl_tap_record;
+
+typedef struct {
+    guint32 frame;
+    ciscotl_file_type type;
+    const char *name;             /* transport (TFTP) name, else header FILENAME */
+    const char *header_name;
+    gboolean complete;            /* whole file captured (hashes valid) */
+    guint8 md5[16];
+    guint8 sha1[20];
+    unsigned size;
+    const char *signer_name;
+    const char *signer_issuer;
+    const guint8 *signer_serial;
+    unsigned signer_serial_len;
+    ciscotl_sig_status sig_status;
+    guint32 trust_list_frame;     /* .sgn: the ITL/CTL it was checked against */
+    unsigned n_records;           /* kept records (at most 256) */
+    ciscotl_tap_record *records;
+} ciscotl_tap_info;
 
 /* Dissect a whole trust list or signed file; `filename` is the transport
  * name (TFTP/HTTP) or NULL.  Returns the bytes consumed. */
