@@ -1472,8 +1472,12 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
     if ((f.type == CISCOTL_TYPE_ITL || f.type == CISCOTL_TYPE_CTL) && !PINFO_FD_VISITED(pinfo))
         remember_trust_list(pinfo, &f);
 
-    if (have_tap_listener(ciscotl_tap))
-        tap_queue_packet(ciscotl_tap, pinfo, make_tap_info(pinfo, &f, status, filename));
+    if (have_tap_listener(ciscotl_tap) || !PINFO_FD_VISITED(pinfo)) {
+        ciscotl_tap_info *tinfo = make_tap_info(pinfo, &f, status, filename);
+        if (!PINFO_FD_VISITED(pinfo))
+            sbd_push_event(pinfo, SBD_EV_FILE, tinfo);
+        tap_queue_packet(ciscotl_tap, pinfo, tinfo);
+    }
 
     signer = f.signer_name.p ? span_text(pinfo->pool, f.signer_name) : "?";
     proto_item_append_text(ti, " (%s), %s", file_type_text[f.type], f.name ? f.name : "unnamed");

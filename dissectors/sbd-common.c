@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <epan/packet.h>
+#include <epan/proto_data.h>
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
 #include <epan/dissectors/packet-ber.h>
@@ -43,8 +44,12 @@ void
 sbd_register_protocols(void)
 {
     static proto_plugin ciscotl = { proto_register_ciscotl, proto_reg_handoff_ciscotl };
+    static proto_plugin tvs = { proto_register_tvs, proto_reg_handoff_tvs };
+    static proto_plugin sbd = { proto_register_sbd, proto_reg_handoff_sbd };
 
     proto_register_plugin(&ciscotl);
+    proto_register_plugin(&tvs);
+    proto_register_plugin(&sbd);
 }
 
 char *
@@ -117,4 +122,35 @@ sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo, prot
     }
     ENDTRY;
     return TRUE;
+}
+
+/* ---- hand-off to the sbd post-dissector ------------------------------- */
+
+int sbd_events_proto = -1;
+
+void
+sbd_push_event(packet_info *pinfo, sbd_event_kind kind, const void *data)
+{
+    wmem_list_t *l;
+    sbd_event *ev;
+
+    if (sbd_events_proto < 0 || !data)
+        return;
+    ev = wmem_new(pinfo->pool, sbd_event);
+    ev->kind = kind;
+    ev->data = data;
+    l = (wmem_list_t *)p_get_proto_data(pinfo->pool, pinfo, sbd_events_proto, 0);
+    if (!l) {
+        l = wmem_list_new(pinfo->pool);
+        p_add_proto_data(pinfo->pool, pinfo, sbd_events_proto, 0, l);
+    }
+    wmem_list_append(l, ev);
+}
+
+wmem_list_t *
+sbd_frame_events(packet_info *pinfo)
+{
+    if (sbd_events_proto < 0)
+        return NULL;
+    return (wmem_list_t *)p_get_proto_data(pinfo->pool, pinfo, sbd_events_proto, 0);
 }

@@ -26,6 +26,8 @@ void sbd_register_protocols(void);
 
 void proto_register_ciscotl(void);
 void proto_reg_handoff_ciscotl(void);
+void proto_register_tvs(void);
+void proto_reg_handoff_tvs(void);
 
 /* Role / function codes, formats.md 3.2 (2 bytes in trust-list records,
  * 1 byte in TVS). */
@@ -67,4 +69,25 @@ gboolean sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pi
 /* Colon-less lower-case hex of a byte span, in `scope`. */
 char *sbd_hex(wmem_allocator_t *scope, const guint8 *p, size_t len);
 
+#endif
+
+/* ---- hand-off to the sbd post-dissector --------------------------------
+ * Dissectors push what they found in a frame (first pass); the post-
+ * dissector "sbd" reads it at the end of the frame.  Data in pinfo->pool. */
+#ifndef SBD_EVENTS_DEFINED
+#define SBD_EVENTS_DEFINED
+typedef enum { SBD_EV_FILE, SBD_EV_TVS } sbd_event_kind;
+typedef struct {
+    sbd_event_kind kind;
+    const void *data;       /* ciscotl_tap_info* or tvs_tap_info* */
+} sbd_event;
+
+extern int sbd_events_proto;   /* proto id of "sbd", -1 until registered */
+void sbd_push_event(packet_info *pinfo, sbd_event_kind kind, const void *data);
+wmem_list_t *sbd_frame_events(packet_info *pinfo);
+
+void proto_register_sbd(void);
+void proto_reg_handoff_sbd(void);
+/* Statistics tree registration (tap plugin), called from plugin_register. */
+void sbd_register_taps(void);
 #endif

@@ -27,6 +27,7 @@ WS_DLL_PUBLIC void plugin_register(void);
 void plugin_register(void)
 {
     sbd_register_protocols();
+    sbd_register_taps();       /* tshark -z sbd,tree and the Statistics menu */
 }
 
 #ifdef WS_PLUGIN_DESC_DISSECTOR
