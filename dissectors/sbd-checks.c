@@ -130,6 +130,7 @@ typedef struct {
     guint32 frame;
     sbd_phone *phone;
     char *server;
+    char *signer;
     gboolean reported;
 } name_seen;
 
@@ -230,6 +231,7 @@ name_free(gpointer p)
 
     g_free(n->name);
     g_free(n->server);
+    g_free(n->signer);
     g_free(n);
 }
 
@@ -349,7 +351,20 @@ is_trust_list(const sbd_file *f)
     return f->type == CISCOTL_TYPE_ITL || f->type == CISCOTL_TYPE_CTL;
 }
 
-/* Latest list of a type downloaded before `frame` (NULL type = any list). */
+/* Did the phone accept list `f` by `frame`?  A first list is taken on trust
+ * ("leap of faith"), a list signed by a certificate the phone already
+ * trusts is accepted, and an untrusted one only once TVS vouched for its
+ * signer; otherwise the phone keeps the lists it had. */
+static gboolean
+accepted_by(const sbd_file *f, guint32 frame)
+{
+    if (f->trust == SBD_TRUST_FIRST || f->trust == SBD_TRUST_YES)
+        return TRUE;
+    return f->trust == SBD_TRUST_NO && f->tvs && f->tvs->answered && f->tvs->status == 0 &&
+           f->tvs->resp_frame < frame;
+}
+
+/* Latest list of a type (UNKNOWN = any) the phone accepted before `frame`. */
 static sbd_file *
 latest_list(sbd_phone *ph, ciscotl_file_type type, guint32 frame, const sbd_file *except)
 {
@@ -357,7 +372,7 @@ latest_list(sbd_phone *ph, ciscotl_file_type type, guint32 frame, const sbd_file
 
     for (i = ph->files->len; i-- > 0;) {
         sbd_file *f = g_ptr_array_index(ph->files, i);
-        if (f == except || f->frame >= frame || !is_trust_list(f))
+        if (f == except || f->frame >= frame || !is_trust_list(f) || !accepted_by(f, frame))
             continue;
         if (type == CISCOTL_TYPE_UNKNOWN || f->type == type)
             return f;
@@ -481,10 +496,16 @@ note_name(sbd_phone *ph, const sbd_file *f)
         n->frame = f->frame;
         n->phone = ph;
         n->server = g_strdup(f->server);
+        n->signer = g_strdup(f->signer_name);
         g_hash_table_insert(st.names, n->name, n);
         return;
     }
-    if (memcmp(n->md5, f->md5, 16) != 0 && !n->reported) {
+    /* Different content under one name: a finding when different phones
+     * got it, or when different servers of one cluster (same signer) served
+     * it; one phone moving between clusters is a migration, not a fault. */
+    if (memcmp(n->md5, f->md5, 16) != 0 && !n->reported &&
+        (n->phone != ph || (g_strcmp0(n->server, f->server) != 0 &&
+                            g_strcmp0(n->signer, f->signer_name) == 0))) {
         char *a = hex(n->md5, 16), *b = hex(f->md5, 16);
         add_finding(SBD_F_SAME_NAME_DIFFERENT_CONTENT, f->frame, n->frame, ph,
                     g_strdup_printf("%s: MD5 %s from %s to %s (frame %u), MD5 %s from %s to %s (frame %u)",
