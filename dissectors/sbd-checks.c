@@ -507,10 +507,13 @@ note_name(sbd_phone *ph, const sbd_file *f)
         (n->phone != ph || (g_strcmp0(n->server, f->server) != 0 &&
                             g_strcmp0(n->signer, f->signer_name) == 0))) {
         char *a = hex(n->md5, 16), *b = hex(f->md5, 16);
-        add_finding(SBD_F_SAME_NAME_DIFFERENT_CONTENT, f->frame, n->frame, ph,
-                    g_strdup_printf("%s: MD5 %s from %s to %s (frame %u), MD5 %s from %s to %s (frame %u)",
-                                    f->name, a, n->server, n->phone->ip, n->frame, b, f->server,
-                                    ph->ip, f->frame));
+        char *detail = g_strdup_printf("%s: MD5 %s from %s to %s (frame %u), MD5 %s from %s to %s "
+                                       "(frame %u)", f->name, a, n->server, n->phone->ip, n->frame, b,
+                                       f->server, ph->ip, f->frame);
+        /* Both phones got one of the two contents: report it for each. */
+        if (n->phone != ph)
+            add_finding(SBD_F_SAME_NAME_DIFFERENT_CONTENT, n->frame, f->frame, n->phone, g_strdup(detail));
+        add_finding(SBD_F_SAME_NAME_DIFFERENT_CONTENT, f->frame, n->frame, ph, detail);
         g_free(a);
         g_free(b);
         n->reported = TRUE;

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The sbd post-dissector on the audit captures.  Expected per phone: how each
+# capture was made (test-captures/audit/expected.tsv, written by
+# tools/make-audit-captures.sh from the scenario it built, and the "audit/"
+# section of test-captures/README.md): the TVS verdict of its sessions, the
+# findings that must be reported, and those that may be.
+source "$(dirname "$0")/lib.sh"
+
+A="$CAPS/audit"
+# finding codes of expected.tsv -> the names the checks report
+declare -A NAME=( [TVS_SERIAL_MISMATCH]=serial-mismatch [TVS_HASH_MISMATCH]=hash-mismatch
+    [NO_TVS_RECORD]=no-tvs-record [NO_ITL]=no-itl [CERT_HIDDEN]=cert-hidden
+    [LIST_BAD_SIGNATURE]=bad-signature [SIGNER_UNTRUSTED_NO_TVS]=signer-untrusted
+    [TVS_INVALID]=tvs-invalid [CM_TVS_REPLACED]=cm-and-tvs-replaced
+    [BLANK_ITL_WITH_CTL]=blank-itl-with-ctl [SAME_NAME_DIFFERENT_CONTENT]=same-name-different-content
+    [SGN_SIGNER_NOT_TRUSTED]=sgn-signer-not-trusted )
+
+names() {   # "A,B" -> sorted names, one per line
+    [ "$1" = "-" ] && return 0
+    tr ',' '\n' <<<"$1" | while read -r c; do echo "${NAME[$c]:-UNKNOWN-$c}"; done | sort -u
+}
+
+# Two passes (as the GUI shows it): every finding, including the ones that
+# need the whole capture.
+while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also; do
+    case "$cap" in \#*|"") continue;; esac
+    file=${cap%%+*}
+    opts=()
+    if [ "$cap" != "$file" ]; then        # "+keys-withheld": decrypt with the withheld keys
+        opts=(-o "tls.keylog_file:$A/${file%.pcap}.${cap#*+}")
+    elif [ -f "$A/${file%.pcap}.keys" ]; then
+        opts=(-o "tls.keylog_file:$A/${file%.pcap}.keys")
+    fi
+    out=$(ts -2 -r "$A/$file" "${opts[@]}" -Y "sbd.phone.mac == $mac" -T fields -E separator='|' \
+          -e sbd.phone.ip -e sbd.tvs_check -e sbd.finding 2>&1)
+    check_no_dissector_bug "$out" "$cap"
+    got_ip=$(cut -d'|' -f1 <<<"$out" | sort -u | head -1)
+    got_verdicts=$(cut -d'|' -f2 <<<"$out" | sed '/^$/d' | sort -u | paste -sd,)
+    got_findings=$(cut -d'|' -f3 <<<"$out" | tr ',' '\n' | sed '/^$/d' | sort -u)
+    assert_eq "$ip" "$got_ip" "$cap $mac: phone IP"
+    assert_eq "$([ "$verdict" = - ] && echo "" || echo "$verdict")" "$got_verdicts" "$cap $mac: TVS verdict"
+    missing=$(comm -23 <(names "$must") <(echo "$got_findings" | sed '/^$/d'))
+    assert_eq "" "$missing" "$cap $mac: findings that must be reported"
+    extra=$(comm -13 <( (names "$must"; names "$also") | sort -u) <(echo "$got_findings" | sed '/^$/d'))
+    assert_eq "" "$extra" "$cap $mac: unexpected findings"
+done < "$A/expected.tsv"
+
+# The TVS server certificate serial the checks report is the one openssl
+# reads from the certificate the scenario used.
+out=$(ts -r "$A/site-a/serial-mismatch.pcap" -Y sbd.tvs_check -T fields -e sbd.tvs_cert_serial)
+assert_eq "$(cert_serial "$A/certs/tvs-a2.pem" | sed 's/^00//')" "$out" "serial-mismatch: TVS certificate serial"
+out=$(ts -r "$A/clean/match.pcap" -Y sbd.tvs_check -T fields -e sbd.tvs_cert_serial -e sbd.tvs_record_serial -e sbd.tvs_cert_sha1)
+s=$(cert_serial "$A/certs/tvs-a.pem" | sed 's/^00//')
+assert_eq "$s|$s|$(cert_fp sha1 "$A/certs/tvs-a.pem")" "$(tr '\t' '|' <<<"$out")" "match: serials and SHA-1"
+
+# One pass (tshark's default): the filter finds exactly the sessions whose
+# verdict is not a match, in every capture.
+for f in $(cd "$A" && find . -name '*.pcap' | sort); do
+    want=$(awk -F'\t' -v c="${f#./}" '$1 == c && $5 != "-" && $5 != "match" {n++} END {print n+0}' "$A/expected.tsv")
+    got=$(ts -r "$A/$f" -Y 'sbd.tvs_check != "match"' -T fields -e frame.number | wc -l)
+    assert_eq "$want" "$got" "one pass: sessions not matching in $f"
+done
+
+# Statistics tree lists the phones with their verdicts.
+out=$(ts -q -z sbd,tree -r "$A/site-a/two-phones.pcap" 2>&1)
+assert_contains "$out" "001122331001 (127.0.10.1)" "stats tree: phone 1"
+assert_contains "$out" "001122331002 (127.0.10.2)" "stats tree: phone 2"
+assert_contains "$out" "serial-mismatch" "stats tree: verdict"
+
+finish
