@@ -1,0 +1,316 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# itl-audit (tools/itl-audit): command line, inputs and errors, exit status,
+# text/JSON/CSV output, and the per-phone results on the committed captures.
+#
+# Expected values come from how the captures were built (test-captures/
+# README.md, test-captures/audit/expected.tsv), openssl on the certificates,
+# md5sum of the served files and TFTP transfers found by walking the pcap
+# files in tests/tools/itl_audit_check.py, never from the tool's output.
+# Checks that fail because of a known gap of the checks engine are listed
+# (with the reason) in KNOWN_ENGINE_GAPS of that script and print XFAIL.
+source "$(dirname "$0")/lib.sh"
+
+IA="$BUILD/tools/itl-audit/itl-audit"
+CHECK="$SRC/tests/tools/itl_audit_check.py"
+T="$CAPS/trustlist"
+D="$CAPS/tvs"
+AU="$CAPS/audit"
+VERSION=$(sed -n 's/^project(cucm-sbd VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+
+if [ ! -x "$IA" ]; then
+    echo "FAIL: $IA not built" >&2
+    exit 1
+fi
+
+# A clean environment: no personal preferences, no name resolution.
+mkdir -p "$WORK/home"
+envs=(HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" LC_ALL=C.UTF-8 TZ=UTC
+      WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
+if [ -f "$BUILD/sanitize.env" ]; then
+    # shellcheck disable=SC1091
+    . "$BUILD/sanitize.env"
+    envs+=(ASAN_OPTIONS="$SBD_ASAN_OPTIONS" UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS"
+           WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc)
+fi
+
+# ia ARGS...: run itl-audit; sets RC, OUT (stdout) and ERR (stderr); stdout
+# is also in $WORK/out.
+ia() {
+    set +e
+    env "${envs[@]}" timeout 240 "$IA" "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    set -e
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+    check_no_dissector_bug "$ERR" "itl-audit $*"
+}
+
+# pycheck MODE ARGS...: run the checker, count its PASS/FAIL lines.
+pycheck() {
+    local out line n=0
+    set +e
+    out=$(python3 "$CHECK" "$@" 2>&1)
+    set -e
+    while IFS= read -r line; do
+        case "$line" in
+            PASS:*XPASS*) pass; n=$((n + 1)); echo "$1: $line" >&2 ;;
+            PASS:*) pass; n=$((n + 1)) ;;
+            FAIL:*) fail "$1: ${line#FAIL: }" ;;
+            XFAIL:*) echo "$1: $line" >&2 ;;
+            "") ;;
+            *) fail "$1 checker: $line" ;;
+        esac
+    done <<<"$out"
+    [ "$n" -gt 0 ] || fail "$1: the checker passed nothing"
+}
+
+# json_get FILE EXPR: a value from a JSON file (EXPR in Python, doc = the document)
+json_get() {
+    python3 -c 'import json,sys; doc=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# --- command line -------------------------------------------------------------
+ia --help
+assert_eq 0 "$RC" "--help exit status"
+assert_contains "$OUT" "Usage: itl-audit [options] PATH..." "--help"
+for o in --keylog --rsa-key "-o PREF:VALUE" --tvs-port --phone --json --csv --quiet --version; do
+    assert_contains "$OUT" "$o" "--help lists $o"
+done
+ia --version
+assert_eq 0 "$RC" "--version exit status"
+assert_eq "itl-audit $VERSION" "$(cut -d' ' -f1,2 <<<"$OUT")" "--version prints the project version"
+
+while IFS='|' read -r what args; do
+    # shellcheck disable=SC2086
+    ia $args
+    assert_eq 2 "$RC" "usage error: $what"
+    assert_contains "$ERR" "itl-audit: " "usage error message: $what"
+    assert_eq "" "$OUT" "usage error prints nothing on stdout: $what"
+done <<EOF
+no PATH|
+unknown option|--bogus $T/http-6970.pcap
+unknown short option|-x $T/http-6970.pcap
+missing argument|$T/http-6970.pcap --keylog
+--json and --csv|--json --csv $T/http-6970.pcap
+--tvs-port 0|--tvs-port 0 $T/http-6970.pcap
+--tvs-port 65536|--tvs-port 65536 $T/http-6970.pcap
+--tvs-port abc|--tvs-port abc $T/http-6970.pcap
+--phone short|--phone 00:11:22 $T/http-6970.pcap
+--phone mixed separators|--phone 00:11-22:33:44:55 $T/http-6970.pcap
+--phone not hex|--phone 0011223344zz $T/http-6970.pcap
+-o without colon|-o tftp.defragment $T/http-6970.pcap
+-o unknown preference|-o nosuch.pref:1 $T/http-6970.pcap
+--keylog unreadable|--keylog $WORK/nonexistent.keys $T/http-6970.pcap
+--rsa-key unreadable|--rsa-key $WORK/nonexistent.pem $T/http-6970.pcap
+EOF
+
+# --- the trust-list captures (test-captures/README.md, "Captures") ------------------
+ia --json "$T/tftp-variants.pcap" "$T/http-6970.pcap" "$T/tftp-blksize.pcap" "$T/tftp-itl-ctl-sgn.pcap"
+assert_eq 1 "$RC" "trust-list captures: findings (tftp-variants) -> 1"
+assert_eq "" "$ERR" "trust-list captures: nothing on stderr (no progress line without a terminal)"
+python3 -m json.tool "$WORK/out" >/dev/null && pass || fail "trust-list JSON is not valid JSON"
+cp "$WORK/out" "$WORK/trustlist.json"
+pycheck schema "$WORK/trustlist.json" "$VERSION"
+pycheck trustlist "$WORK/trustlist.json" "$CAPS"
+
+ia "$T/tftp-variants.pcap"
+assert_eq 1 "$RC" "tftp-variants.pcap: bad signatures -> 1"
+for name in ITLSEP001122334455-corrupt.tlv ITLSEP001122334455-badsig.tlv ITL-unknown-signer.tlv; do
+    assert_contains "$OUT" "bad-signature  frame" "text: bad-signature finding"
+    assert_contains "$OUT" "ITL $name:" "text: finding detail names $name"
+done
+assert_eq 2 "$(grep -c '^phone .*\[input .*tftp-variants.pcap\]$' <<<"$OUT")" "text: input name on every phone block"
+assert_contains "$OUT" "      what it means: " "text: explanation line"
+assert_contains "$OUT" "      remediation: " "text: remediation line"
+assert_contains "$OUT" "  timeline:" "text: timeline"
+assert_eq "summary: 1 input (0 unreadable), 2 phones, 8 files, 0 TVS sessions (none), 0 TVS exchanges, 5 findings (bad-signature 3, signer-untrusted 2)" \
+    "$(tail -n 1 <<<"$OUT")" "text: summary line of tftp-variants.pcap"
+for cap in http-6970.pcap tftp-blksize.pcap tftp-itl-ctl-sgn.pcap; do
+    ia -q "$T/$cap"
+    assert_eq 0 "$RC" "$cap: no findings -> 0"
+    assert_eq 1 "$(wc -l <<<"$OUT")" "$cap: --quiet prints only the summary"
+    assert_contains "$OUT" "0 findings (none)" "$cap: --quiet summary"
+done
+
+# Other container formats through wiretap: pcapng and gzip give the same result.
+editcap -F pcapng "$T/tftp-blksize.pcap" "$WORK/blksize.pcapng"
+gzip -c "$T/tftp-blksize.pcap" >"$WORK/blksize.pcap.gz"
+for f in "$WORK/blksize.pcapng" "$WORK/blksize.pcap.gz"; do
+    ia --json "$f"
+    assert_eq 0 "$RC" "$(basename "$f"): exit status"
+    assert_eq "ITLSEP001122334455.tlv valid $(digest md5 "$T/ITLSEP001122334455.tlv")" \
+        "$(json_get "$WORK/out" '" ".join(str(doc["inputs"][0]["phones"][0]["files"][0][k]) for k in ("name","signature","md5"))')" \
+        "$(basename "$f"): the ITL in 6 TFTP blocks"
+done
+
+# TFTP reassembly: the ITL of tftp-blksize.pcap spans 6 blocks.  The tool
+# turns tftp.defragment on, the plugin's init routine does too; only with
+# both off is the file lost.
+ia --json -o ciscotl.force_tftp_defragment:FALSE "$T/tftp-blksize.pcap"
+assert_eq 1 "$(json_get "$WORK/out" 'doc["summary"]["files"]')" "tftp.defragment set by the tool alone"
+ia --json -o tftp.defragment:FALSE "$T/tftp-blksize.pcap"
+assert_eq 1 "$(json_get "$WORK/out" 'doc["summary"]["files"]')" "tftp.defragment forced by the plugin's init routine"
+ia --json -o tftp.defragment:FALSE -o ciscotl.force_tftp_defragment:FALSE "$T/tftp-blksize.pcap"
+assert_eq 0 "$RC" "both off: exit status"
+assert_eq 0 "$(json_get "$WORK/out" 'doc["summary"]["files"]')" "both off: -o reaches the preferences, no file"
+
+# --- TVS captures: certificate, decryption by key log, DSB and RSA key -------------
+ia --json "$D/tvs-query-found-tac-tls12.pcap"
+assert_eq 1 "$RC" "tvs query without keys: no-itl finding -> 1"
+pycheck tvs "$WORK/out" "$CAPS" query-nokeys
+ia --json --keylog "$D/tvs-query-found-tac-tls12.keys" "$D/tvs-query-found-tac-tls12.pcap"
+pycheck tvs "$WORK/out" "$CAPS" query-keys
+ia --json "$D/tvs-query-found-tac-tls12-dsb.pcapng"
+pycheck tvs "$WORK/out" "$CAPS" query-keys
+ia --json --rsa-key "$D/tvs-server.key.pem" "$D/tvs-query-found-tac-tls12-rsa.pcap"
+pycheck tvs "$WORK/out" "$CAPS" query-keys
+ia --json "$D/tvs-query-found-tac-tls12-rsa.pcap"
+pycheck tvs "$WORK/out" "$CAPS" query-nokeys
+ia --json "$D/tvs-verify-invalid-tls13.pcap"
+pycheck tvs "$WORK/out" "$CAPS" invalid-nokeys
+ia --json --keylog "$D/tvs-verify-invalid-tls13.keys" "$D/tvs-verify-invalid-tls13.pcap"
+pycheck tvs "$WORK/out" "$CAPS" invalid-keys
+# TLS 1.3 with the secrets in a pcapng Decryption Secrets Block (editcap):
+# only wtap_set_cb_new_secrets makes the certificate and the messages visible.
+editcap --inject-secrets "tls,$D/tvs-verify-invalid-tls13.keys" "$D/tvs-verify-invalid-tls13.pcap" "$WORK/dsb13.pcapng"
+ia --json "$WORK/dsb13.pcapng"
+pycheck tvs "$WORK/out" "$CAPS" invalid-keys
+
+# --tvs-port: a TVS session on TCP 3445 (tests/tools/make-tvs-robust-captures.py)
+# is checked only when 3445 is a TVS port.
+ia --json "$CAPS/tvs-robust/tvs-robust-heur-3445.pcapng"
+assert_eq 0 "$(json_get "$WORK/out" 'doc["summary"]["sessions"]')" "port 3445 is not a TVS port by default"
+ia --json --tvs-port 3445 --tvs-port 2445 "$CAPS/tvs-robust/tvs-robust-heur-3445.pcapng" "$D/tvs-query-found-tac-tls12.pcap"
+assert_eq "[3445] [2445]" "$(json_get "$WORK/out" '" ".join(str([s["port"] for p in i["phones"] for s in p["sessions"]]) for i in doc["inputs"])')" \
+    "--tvs-port 3445 --tvs-port 2445: sessions on both ports"
+
+# --- inputs that cannot be read -------------------------------------------------------
+cp "$SRC/README.md" "$WORK/notes.txt"
+: >"$WORK/empty.pcap"
+ia "$WORK/notes.txt"
+assert_eq 2 "$RC" "non-capture file named explicitly -> 2"
+assert_contains "$ERR" "$WORK/notes.txt: not a capture file" "non-capture file: message names the file"
+ia "$WORK/empty.pcap"
+assert_eq 2 "$RC" "empty file -> 2"
+assert_contains "$ERR" "$WORK/empty.pcap: empty file" "empty file: message"
+ia "$T/certs/tvs-a.pem"
+assert_eq 2 "$RC" "a PEM file named explicitly -> 2"
+assert_contains "$ERR" "tvs-a.pem: not a packet capture" "PEM file: message"
+
+# Unreadable inputs among good ones (this works as root too): a missing file,
+# a path through a regular file, a directory entry that is a dangling link with
+# a capture name, and (not as root) a file without read permission.
+cp "$T/http-6970.pcap" "$WORK/good.pcap"
+mkdir -p "$WORK/walk"
+cp "$T/tftp-blksize.pcap" "$WORK/walk/b.pcap"
+ln -s "$WORK/nonexistent.pcap" "$WORK/walk/a-dangling.pcap"
+ln -s "$WORK/nonexistent.txt" "$WORK/walk/c-dangling.txt"
+bad=("$WORK/missing.pcap" "$WORK/good.pcap/inner.pcap")
+if [ "$(id -u)" != 0 ]; then
+    cp "$T/http-6970.pcap" "$WORK/noperm.pcap"
+    chmod 000 "$WORK/noperm.pcap"
+    bad+=("$WORK/noperm.pcap")
+fi
+ia --json "$WORK/good.pcap" "${bad[@]}" "$WORK/walk" "$T/tftp-itl-ctl-sgn.pcap"
+assert_eq 2 "$RC" "unreadable inputs among good ones -> 2"
+for b in "${bad[@]}" "$WORK/walk/a-dangling.pcap"; do
+    assert_contains "$ERR" "itl-audit: $b: " "stderr names $b"
+done
+assert_not_contains "$ERR" "c-dangling.txt" "a dangling link without a capture name is skipped in a walk"
+assert_eq "good.pcap:None:1 ${bad[*]/%/:err:0} a-dangling.pcap:err:0 b.pcap:None:1 tftp-itl-ctl-sgn.pcap:None:1" \
+    "$(json_get "$WORK/out" '" ".join((i["path"] if i["error"] else i["path"].rsplit("/",1)[1]) + ":" + ("err" if i["error"] else "None") + ":" + str(len(i["phones"])) for i in doc["inputs"]).replace("'"$WORK/walk/"'", "")')" \
+    "every input reported in order, the good ones with their phone"
+assert_eq 2 "$(json_get "$WORK/out" 'doc["summary"]["exit_status"]')" "summary.exit_status"
+pycheck schema "$WORK/out" "$VERSION"
+
+# A directory walk: sorted, nested, symlink loops end, files reached twice are
+# read once, non-capture files skipped, broken captures reported.
+mkdir -p "$WORK/tree/x/y" "$WORK/tree/z"
+cp "$T/tftp-blksize.pcap" "$WORK/tree/x/y/b.pcap"
+cp "$T/http-6970.pcap" "$WORK/tree/a.PCAP"
+cp "$T/tftp-itl-ctl-sgn.pcap" "$WORK/tree/z/c"          # no extension, still a capture
+ln -s .. "$WORK/tree/x/y/up"                            # loop
+ln -s "$WORK/tree" "$WORK/tree/z/root"                  # loop to the top
+ln -s "$WORK/tree/x/y/b.pcap" "$WORK/tree/z/b-again.pcap"
+cp "$SRC/README.md" "$WORK/tree/z/README"
+cp "$T/certs/tvs-a.pem" "$T/ITLFile.tlv" "$WORK/tree/z/"
+: >"$WORK/tree/z/empty.txt"
+ia --json "$WORK/tree"
+assert_eq 0 "$RC" "directory walk with loops terminates, no findings -> 0"
+assert_eq "a.PCAP x/y/b.pcap z/c" \
+    "$(json_get "$WORK/out" '" ".join(i["path"].replace("'"$WORK/tree/"'", "") for i in doc["inputs"])')" \
+    "walk: sorted, nested, each capture once, non-captures skipped"
+assert_eq "" "$ERR" "walk: nothing on stderr"
+ia --json "$WORK/tree" "$WORK/tree/x"
+assert_eq 3 "$(json_get "$WORK/out" 'doc["summary"]["inputs"]')" "a tree named twice is walked once"
+
+# A truncated capture: results up to the cut are kept, plus the error.
+read -r cut complete < <(python3 "$CHECK" cut-offset "$T/tftp-variants.pcap")
+head -c "$cut" "$T/tftp-variants.pcap" >"$WORK/cut.pcap"
+ia --json "$WORK/cut.pcap"
+assert_eq 2 "$RC" "truncated capture -> 2"
+assert_contains "$ERR" "itl-audit: $WORK/cut.pcap: " "truncated capture: stderr names the file"
+pycheck truncated "$WORK/out" "$T/tftp-variants.pcap" "$complete"
+ia "$WORK/cut.pcap"
+assert_contains "$OUT" "error: " "truncated capture: text shows the error"
+assert_contains "$OUT" "results up to the error are reported" "truncated capture: text says results are partial"
+
+# --- CSV ------------------------------------------------------------------------------
+ia --json "$T/tftp-variants.pcap" "$WORK/missing-for-csv.pcap" \
+    "$AU/site-b/deeper/tvs-invalid.pcap" "$AU/site-a/two-phones.pcap"
+cp "$WORK/out" "$WORK/csv.json"
+ia --csv "$T/tftp-variants.pcap" "$WORK/missing-for-csv.pcap" \
+    "$AU/site-b/deeper/tvs-invalid.pcap" "$AU/site-a/two-phones.pcap"
+assert_eq 2 "$RC" "CSV run with a missing input -> 2"
+cp "$WORK/out" "$WORK/out.csv"
+pycheck csv "$WORK/out.csv" "$WORK/csv.json"
+assert_eq 3 "$(grep -c ',bad-signature,error,' "$WORK/out.csv")" "CSV: the 3 bad-signature rows of tftp-variants"
+ia --csv "$T/http-6970.pcap"
+assert_eq 0 "$RC" "CSV without findings -> 0"
+assert_eq "input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation" \
+    "$(tr -d '\r' <"$WORK/out")" "CSV without findings: the header row only"
+
+# --- --phone ------------------------------------------------------------------------
+for mac in 0011.2233.1002 00:11:22:33:10:02 00-11-22-33-10-02 001122331002 SEP001122331002; do
+    ia --json --phone "$mac" "$AU/site-a/two-phones.pcap"
+    assert_eq 1 "$RC" "--phone $mac: the serial-mismatch phone -> 1"
+    assert_eq "00:11:22:33:10:02 serial-mismatch" \
+        "$(json_get "$WORK/out" '" ".join([p["mac"] for i in doc["inputs"] for p in i["phones"]] + [f["finding"] for i in doc["inputs"] for f in i["findings"]])')" \
+        "--phone $mac: only that phone and its finding"
+done
+ia --json --phone 00:11:22:33:10:01 "$AU/site-a/two-phones.pcap"
+assert_eq 0 "$RC" "--phone of the matching phone -> 0"
+assert_eq "1 0" "$(json_get "$WORK/out" '"%d %d" % (doc["summary"]["phones"], doc["summary"]["findings"])')" \
+    "--phone 00:11:22:33:10:01: one phone, no finding"
+
+# --- the audit scenarios (test-captures/README.md, section audit/) ---------------------
+if [ -f "$AU/expected.tsv" ]; then
+    # One key log for the whole folder (the withheld one stays out).
+    find "$AU" -name '*.keys' -type f -print0 | sort -z | xargs -0 cat >"$WORK/audit.keys"
+    ia --json --keylog "$WORK/audit.keys" "$AU/"
+    assert_eq 1 "$RC" "audit/ with the key logs -> 1"
+    assert_eq "" "$ERR" "audit/: nothing on stderr (certs, keys, served files skipped silently)"
+    cp "$WORK/out" "$WORK/audit.json"
+    pycheck schema "$WORK/audit.json" "$VERSION"
+    pycheck audit "$WORK/audit.json" "$CAPS"
+    ia --json --keylog "$AU/site-a/tls13/cert-hidden.keys-withheld" "$AU/site-a/tls13/cert-hidden.pcap"
+    assert_eq 0 "$RC" "cert-hidden.pcap with the withheld key log: match, no finding -> 0"
+    pycheck audit "$WORK/out" "$CAPS" withheld
+
+    ia -q "$AU/"
+    assert_eq 1 "$RC" "itl-audit test-captures/audit/ exits 1"
+    ia "$AU/clean/"
+    assert_eq 0 "$RC" "itl-audit test-captures/audit/clean/ exits 0"
+    assert_contains "$OUT" "verdict: match" "clean/: text verdict"
+    ia --keylog "$AU/clean/match.keys" "$AU/clean/"
+    assert_eq 0 "$RC" "clean/ with its key log exits 0"
+    assert_contains "$OUT" "TVS exchanges:" "clean/ with keys: the exchange is shown"
+    ia "$AU/site-a/two-phones.pcap"
+    assert_eq 2 "$(grep -c '^phone .*\[input .*two-phones.pcap\]$' <<<"$OUT")" "two-phones: two phone blocks"
+else
+    fail "test-captures/audit/expected.tsv missing: the audit scenarios were not checked"
+fi
+
+finish

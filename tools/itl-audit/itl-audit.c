@@ -1,0 +1,2266 @@
+/* itl-audit.c - batch audit of CUCM Security-By-Default trust in captures
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Reads capture files (anything wiretap reads: pcap, pcapng, gzip-compressed
+ * files, ...) with libwireshark, with this project's dissectors registered
+ * statically, and reports per phone what the trust checks engine
+ * (dissectors/sbd-checks.c) concluded: the trust lists each phone
+ * downloaded, its TLS sessions to TVS, its TVS exchanges and the findings.
+ *
+ * The tool never looks at packet bytes itself.  The "sbd" post-dissector
+ * feeds the engine in frame order while epan dissects each record; after
+ * the last record the tool calls sbd_checks_finish() and copies the
+ * results into its own report structures before epan_free() runs the
+ * cleanup routines (the engine is reset by an init routine at epan_new()
+ * and by a cleanup routine at epan_free()).
+ *
+ * Memory: one epan_dissect_t is reused for every record; the frame_data of
+ * a record is destroyed after it is dissected, and only copies of the
+ * reference / previous frames are kept for the timestamp callback.  What
+ * grows is epan's own per-conversation state and the engine's per-phone
+ * state, not per-packet data of this program.
+ *
+ * The layout of the text, JSON and CSV output is documented in README.md
+ * next to this file.
+ */
+#include <wireshark.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include <epan/epan.h>
+#include <epan/epan_dissect.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/secrets.h>
+#include <epan/timestamp.h>
+#include <epan/addr_resolv.h>
+#include <epan/frame_data.h>
+#include <wiretap/wtap.h>
+#include <wsutil/buffer.h>
+#include <wsutil/filesystem.h>
+#include <wsutil/privileges.h>
+#include <wsutil/report_message.h>
+#include <wsutil/wslog.h>
+
+#include "sbd-common.h"
+#include "sbd-checks.h"
+
+#ifndef SBD_VERSION
+#error "SBD_VERSION must come from the build (sbd_dissectors compile definitions)"
+#endif
+
+#define PROGNAME "itl-audit"
+#define DEFAULT_TVS_PORT 2445u
+
+/* Two report_message_routines members changed their parameter types in
+ * 4.4 (gboolean -> bool, guint32 -> uint64_t).  4.2 is unverified. */
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
+typedef bool rm_bool_t;
+typedef uint64_t rm_framenum_t;
+#else
+typedef gboolean rm_bool_t;
+typedef guint32 rm_framenum_t;
+#endif
+
+/* ========================================================================
+ * Options
+ * ======================================================================== */
+
+typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
+
+static struct {
+    out_format format;
+    gboolean quiet;
+    const char *keylog;         /* the one handed to epan */
+    GPtrArray *keylogs;         /* const char*, every --keylog given */
+    char *keylog_tmp;           /* several: concatenated into this file */
+    GPtrArray *rsa_keys;        /* const char* */
+    GPtrArray *prefs;           /* const char* "name:value" */
+    GArray *tvs_ports;          /* unsigned */
+    gboolean phone_filter;
+    guint8 phone_mac[6];
+    gboolean progress;
+} opt;
+
+/* ========================================================================
+ * The report of one input, copied out of the engine
+ * ======================================================================== */
+
+typedef struct {
+    unsigned index;             /* 1-based */
+    gboolean has_role;
+    unsigned role;
+    gboolean blank;
+    char *serial;               /* hex, NULL if none */
+    char *subject;
+    gboolean has_cert;
+    char *cert_sha1;            /* hex, NULL without a certificate */
+} rp_record;
+
+typedef struct {
+    guint32 frame;
+    ciscotl_file_type type;
+    char *name;
+    char *server;
+    char *md5;                  /* hex, NULL if the file was incomplete */
+    char *signer_name;
+    char *signer_issuer;
+    char *signer_serial;
+    ciscotl_sig_status sig;
+    sbd_signer_trust trust;
+    guint32 prev_frame;
+    gboolean blank_itl;
+    gboolean has_tvs;           /* TVS request about its signer */
+    guint32 tvs_req_frame;
+    gboolean tvs_answered;
+    unsigned tvs_status;
+    rp_record *recs;
+    unsigned n_recs;
+} rp_file;
+
+typedef struct {
+    guint32 frame;
+    char *server;
+    unsigned port;
+    char *client_port;
+    gboolean tls13;
+    gboolean cert_seen;
+    char *cert_serial;
+    char *cert_sha1;
+    char *cert_sha256;
+    char *cert_subject;
+    sbd_tvs_verdict verdict;
+    guint32 itl_frame;
+    gboolean itl_after;
+    char *record_serial;
+} rp_session;
+
+typedef struct {
+    guint32 req_frame;
+    guint32 resp_frame;
+    unsigned command;
+    guint32 request_id;
+    char *subject;
+    char *issuer;
+    char *serial;
+    gboolean answered;
+    unsigned status;
+    guint8 roles[TVS_MAX_TAP_ROLES];
+    unsigned n_roles;
+    gboolean has_ttl;
+    guint32 ttl;
+} rp_exchange;
+
+typedef struct {
+    char *ip;
+    gboolean has_mac;
+    guint8 mac[6];
+    char *model;
+    GPtrArray *files;           /* rp_file* */
+    GPtrArray *sessions;        /* rp_session* */
+    GPtrArray *exchanges;       /* rp_exchange* */
+    unsigned verdicts[SBD_TVS_N];
+} rp_phone;
+
+typedef struct {
+    sbd_finding_code code;
+    guint32 frame;
+    guint32 related_frame;
+    rp_phone *phone;            /* NULL if the engine gave none */
+    char *detail;
+} rp_finding;
+
+typedef struct {
+    char *path;
+    char *error;                /* NULL if the input was read to its end */
+    guint32 frames;
+    gboolean capped;
+    GPtrArray *phones;          /* rp_phone* */
+    GPtrArray *findings;        /* rp_finding* */
+} rp_input;
+
+/* Totals over all inputs (what survives the per-input reports). */
+static struct {
+    unsigned inputs;
+    unsigned errors;
+    unsigned phones;
+    unsigned files;
+    unsigned sessions;
+    unsigned exchanges;
+    unsigned findings;
+    unsigned verdicts[SBD_TVS_N];
+    unsigned by_finding[SBD_F_N];
+} total;
+
+static char *
+hex_or_null(const guint8 *p, unsigned len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *s;
+    unsigned i;
+
+    if (!p)
+        return NULL;
+    s = g_malloc(2 * (gsize)len + 1);
+    for (i = 0; i < len; i++) {
+        s[2 * i] = digits[p[i] >> 4];
+        s[2 * i + 1] = digits[p[i] & 0xf];
+    }
+    s[2 * len] = '\0';
+    return s;
+}
+
+static void
+rp_file_free(gpointer p)
+{
+    rp_file *f = p;
+    unsigned i;
+
+    for (i = 0; i < f->n_recs; i++) {
+        g_free(f->recs[i].serial);
+        g_free(f->recs[i].subject);
+        g_free(f->recs[i].cert_sha1);
+    }
+    g_free(f->recs);
+    g_free(f->name);
+    g_free(f->server);
+    g_free(f->md5);
+    g_free(f->signer_name);
+    g_free(f->signer_issuer);
+    g_free(f->signer_serial);
+    g_free(f);
+}
+
+static void
+rp_session_free(gpointer p)
+{
+    rp_session *s = p;
+
+    g_free(s->server);
+    g_free(s->client_port);
+    g_free(s->cert_serial);
+    g_free(s->cert_sha1);
+    g_free(s->cert_sha256);
+    g_free(s->cert_subject);
+    g_free(s->record_serial);
+    g_free(s);
+}
+
+static void
+rp_exchange_free(gpointer p)
+{
+    rp_exchange *x = p;
+
+    g_free(x->subject);
+    g_free(x->issuer);
+    g_free(x->serial);
+    g_free(x);
+}
+
+static void
+rp_phone_free(gpointer p)
+{
+    rp_phone *ph = p;
+
+    g_ptr_array_free(ph->files, TRUE);
+    g_ptr_array_free(ph->sessions, TRUE);
+    g_ptr_array_free(ph->exchanges, TRUE);
+    g_free(ph->ip);
+    g_free(ph->model);
+    g_free(ph);
+}
+
+static void
+rp_finding_free(gpointer p)
+{
+    rp_finding *f = p;
+
+    g_free(f->detail);
+    g_free(f);
+}
+
+static rp_input *
+rp_input_new(const char *path)
+{
+    rp_input *in = g_new0(rp_input, 1);
+
+    in->path = g_strdup(path);
+    in->phones = g_ptr_array_new_with_free_func(rp_phone_free);
+    in->findings = g_ptr_array_new_with_free_func(rp_finding_free);
+    return in;
+}
+
+static void
+rp_input_free(rp_input *in)
+{
+    if (!in)
+        return;
+    g_ptr_array_free(in->findings, TRUE);
+    g_ptr_array_free(in->phones, TRUE);
+    g_free(in->path);
+    g_free(in->error);
+    g_free(in);
+}
+
+static void
+rp_input_set_error(rp_input *in, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+rp_input_set_error(rp_input *in, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_free(in->error);
+    in->error = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+static gboolean
+phone_selected(const sbd_phone *ph)
+{
+    if (!opt.phone_filter)
+        return TRUE;
+    return ph && ph->has_mac && memcmp(ph->mac, opt.phone_mac, 6) == 0;
+}
+
+static rp_file *
+copy_file(const sbd_file *f)
+{
+    rp_file *r = g_new0(rp_file, 1);
+    unsigned i;
+
+    r->frame = f->frame;
+    r->type = f->type;
+    r->name = g_strdup(f->name);
+    r->server = g_strdup(f->server);
+    r->md5 = f->has_md5 ? hex_or_null(f->md5, 16) : NULL;
+    r->signer_name = g_strdup(f->signer_name);
+    r->signer_issuer = g_strdup(f->signer_issuer);
+    r->signer_serial = hex_or_null(f->signer_serial, f->signer_serial_len);
+    r->sig = f->sig_status;
+    r->trust = f->trust;
+    r->prev_frame = f->prev_frame;
+    r->blank_itl = f->blank_itl;
+    if (f->tvs) {
+        r->has_tvs = TRUE;
+        r->tvs_req_frame = f->tvs->req_frame;
+        r->tvs_answered = f->tvs->answered;
+        r->tvs_status = f->tvs->status;
+    }
+    r->n_recs = f->n_recs;
+    r->recs = g_new0(rp_record, f->n_recs ? f->n_recs : 1);
+    for (i = 0; i < f->n_recs; i++) {
+        const sbd_record *s = &f->recs[i];
+        rp_record *d = &r->recs[i];
+        d->index = i + 1;
+        d->has_role = s->has_role;
+        d->role = s->role;
+        d->blank = s->blank;
+        d->serial = hex_or_null(s->serial, s->serial_len);
+        d->subject = g_strdup(s->subject);
+        d->has_cert = s->has_cert;
+        d->cert_sha1 = s->has_cert ? hex_or_null(s->cert_sha1, 20) : NULL;
+    }
+    return r;
+}
+
+static rp_session *
+copy_session(const sbd_session *s)
+{
+    rp_session *r = g_new0(rp_session, 1);
+
+    r->frame = s->frame;
+    r->server = g_strdup(s->server);
+    r->port = s->port;
+    r->client_port = g_strdup(s->client_port);
+    r->tls13 = s->tls13;
+    r->cert_seen = s->cert_seen;
+    r->cert_serial = hex_or_null(s->cert_serial, s->cert_serial_len);
+    if (s->cert_seen) {
+        r->cert_sha1 = hex_or_null(s->cert_sha1, 20);
+        r->cert_sha256 = hex_or_null(s->cert_sha256, 32);
+    }
+    r->cert_subject = g_strdup(s->cert_subject);
+    r->verdict = s->verdict;
+    r->itl_frame = s->itl_frame;
+    r->itl_after = s->itl_after;
+    r->record_serial = hex_or_null(s->record_serial, s->record_serial_len);
+    return r;
+}
+
+static rp_exchange *
+copy_exchange(const sbd_exchange *x)
+{
+    rp_exchange *r = g_new0(rp_exchange, 1);
+
+    r->req_frame = x->req_frame;
+    r->resp_frame = x->resp_frame;
+    r->command = x->command;
+    r->request_id = x->request_id;
+    r->subject = g_strdup(x->subject);
+    r->issuer = g_strdup(x->issuer);
+    r->serial = hex_or_null(x->serial, x->serial_len);
+    r->answered = x->answered;
+    r->status = x->status;
+    r->n_roles = MIN(x->n_roles, (unsigned)TVS_MAX_TAP_ROLES);
+    memcpy(r->roles, x->roles, r->n_roles);
+    r->has_ttl = x->has_ttl;
+    r->ttl = x->ttl;
+    return r;
+}
+
+/* Copy what the engine concluded about the current capture.  Must run after
+ * sbd_checks_finish() and before epan_free(). */
+static void
+collect_report(rp_input *in)
+{
+    GPtrArray *phones = sbd_checks_phones();
+    GPtrArray *findings = sbd_checks_findings();
+    GHashTable *map = g_hash_table_new(g_direct_hash, g_direct_equal);
+    guint i, j;
+
+    in->capped = sbd_checks_capped();
+    for (i = 0; phones && i < phones->len; i++) {
+        const sbd_phone *ph = g_ptr_array_index(phones, i);
+        rp_phone *r;
+
+        if (!phone_selected(ph))
+            continue;
+        r = g_new0(rp_phone, 1);
+        r->ip = g_strdup(ph->ip);
+        r->has_mac = ph->has_mac;
+        memcpy(r->mac, ph->mac, 6);
+        r->model = g_strdup(ph->model);
+        r->files = g_ptr_array_new_with_free_func(rp_file_free);
+        r->sessions = g_ptr_array_new_with_free_func(rp_session_free);
+        r->exchanges = g_ptr_array_new_with_free_func(rp_exchange_free);
+        for (j = 0; j < ph->files->len; j++)
+            g_ptr_array_add(r->files, copy_file(g_ptr_array_index(ph->files, j)));
+        for (j = 0; j < ph->sessions->len; j++) {
+            rp_session *s = copy_session(g_ptr_array_index(ph->sessions, j));
+            if ((unsigned)s->verdict < SBD_TVS_N)
+                r->verdicts[s->verdict]++;
+            g_ptr_array_add(r->sessions, s);
+        }
+        for (j = 0; j < ph->exchanges->len; j++)
+            g_ptr_array_add(r->exchanges, copy_exchange(g_ptr_array_index(ph->exchanges, j)));
+        g_ptr_array_add(in->phones, r);
+        g_hash_table_insert(map, (gpointer)ph, r);
+    }
+    for (i = 0; findings && i < findings->len; i++) {
+        const sbd_finding *f = g_ptr_array_index(findings, i);
+        rp_finding *r;
+
+        if (opt.phone_filter && !g_hash_table_lookup(map, f->phone))
+            continue;
+        r = g_new0(rp_finding, 1);
+        r->code = f->code;
+        r->frame = f->frame;
+        r->related_frame = f->related_frame;
+        r->phone = f->phone ? g_hash_table_lookup(map, f->phone) : NULL;
+        r->detail = g_strdup(f->detail);
+        g_ptr_array_add(in->findings, r);
+    }
+    g_hash_table_destroy(map);
+}
+
+static void
+add_to_totals(const rp_input *in)
+{
+    guint i, v;
+
+    total.inputs++;
+    if (in->error)
+        total.errors++;
+    for (i = 0; i < in->phones->len; i++) {
+        const rp_phone *ph = g_ptr_array_index(in->phones, i);
+        total.phones++;
+        total.files += ph->files->len;
+        total.sessions += ph->sessions->len;
+        total.exchanges += ph->exchanges->len;
+        for (v = 0; v < SBD_TVS_N; v++)
+            total.verdicts[v] += ph->verdicts[v];
+    }
+    for (i = 0; i < in->findings->len; i++) {
+        const rp_finding *f = g_ptr_array_index(in->findings, i);
+        total.findings++;
+        if ((unsigned)f->code < SBD_F_N)
+            total.by_finding[f->code]++;
+    }
+}
+
+/* ========================================================================
+ * Stable names (JSON/CSV keys do not depend on display strings)
+ * ======================================================================== */
+
+static const char *
+file_type_key(ciscotl_file_type t)
+{
+    switch (t) {
+    case CISCOTL_TYPE_ITL: return "ITL";
+    case CISCOTL_TYPE_CTL: return "CTL";
+    case CISCOTL_TYPE_SGN: return "SGN";
+    case CISCOTL_TYPE_ENC_SGN: return "ENC-SGN";
+    default: return "unknown";
+    }
+}
+
+static const char *
+sig_key(ciscotl_sig_status s)
+{
+    switch (s) {
+    case CISCOTL_SIG_VALID: return "valid";
+    case CISCOTL_SIG_INVALID: return "invalid";
+    case CISCOTL_SIG_SIGNER_NOT_IN_FILE: return "signer-not-in-file";
+    case CISCOTL_SIG_UNSUPPORTED: return "unsupported";
+    case CISCOTL_SIG_NO_TRUST_LIST: return "no-trust-list";
+    case CISCOTL_SIG_SIGNER_NOT_IN_TRUST_LIST: return "signer-not-in-trust-list";
+    case CISCOTL_SIG_INCOMPLETE: return "incomplete";
+    case CISCOTL_SIG_MISSING: return "missing";
+    default: return "unknown";
+    }
+}
+
+static const char *
+trust_key(sbd_signer_trust t)
+{
+    switch (t) {
+    case SBD_TRUST_FIRST: return "first-file";
+    case SBD_TRUST_YES: return "yes";
+    case SBD_TRUST_NO: return "no";
+    default: return "unknown";
+    }
+}
+
+static const char *
+severity_key(sbd_severity s)
+{
+    switch (s) {
+    case SBD_SEV_ERROR: return "error";
+    case SBD_SEV_WARN: return "warning";
+    default: return "note";
+    }
+}
+
+static const char *
+command_key(unsigned command)
+{
+    switch (command) {
+    case TVS_CMD_VERIFY_REQUEST: return "verify";
+    case TVS_CMD_QUERY_REQUEST: return "query";
+    default: return "unknown";
+    }
+}
+
+static const char *
+finding_name(sbd_finding_code code)
+{
+    const sbd_finding_info *fi = sbd_finding_describe(code);
+    return fi ? fi->name : "unknown";
+}
+
+static void
+mac_str(const guint8 mac[6], char out[18])
+{
+    g_snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+/* ========================================================================
+ * Text output
+ * ======================================================================== */
+
+/* Strings for a terminal: valid UTF-8, no control characters (a capture
+ * may carry escape sequences in certificate names or file names). */
+static GPtrArray *scratch;
+
+static const char *
+T(const char *s)
+{
+    GString *o;
+    char *v;
+    const char *p;
+
+    if (!s)
+        return "-";
+    v = g_utf8_make_valid(s, -1);
+    o = g_string_sized_new(strlen(v) + 8);
+    for (p = v; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+            g_string_append_printf(o, "\\x%02x", (unsigned)c);
+        else
+            g_string_append_len(o, p, g_utf8_next_char(p) - p);
+    }
+    g_free(v);
+    v = g_string_free(o, FALSE);
+    g_ptr_array_add(scratch, v);
+    return v;
+}
+
+static const char *
+roles_text(const guint8 *roles, unsigned n)
+{
+    GString *o = g_string_new(NULL);
+    unsigned i;
+    char *v;
+
+    for (i = 0; i < n; i++)
+        g_string_append_printf(o, "%s%s", i ? "," : "", sbd_role_name(roles[i]));
+    if (!n)
+        g_string_append(o, "none");
+    v = g_string_free(o, FALSE);
+    g_ptr_array_add(scratch, v);
+    return v;
+}
+
+static const char *
+status_text(unsigned status)
+{
+    switch (status) {
+    case 0: return "valid";
+    case 1: return "invalid";
+    default: {
+        char *v = g_strdup_printf("status %u", status);
+        g_ptr_array_add(scratch, v);
+        return v;
+    }
+    }
+}
+
+static const char *
+phone_label(const rp_phone *ph)
+{
+    char mac[18];
+    char *v;
+
+    if (!ph)
+        return "-";
+    if (ph->has_mac) {
+        mac_str(ph->mac, mac);
+        v = g_strdup_printf("%s (%s)", mac, T(ph->ip));
+    } else {
+        v = g_strdup(T(ph->ip));
+    }
+    g_ptr_array_add(scratch, v);
+    return v;
+}
+
+/* The first RDN of a DN string ("CN=x" of "CN=x;OU=y;..."), for short lines. */
+static const char *
+first_rdn(const char *dn)
+{
+    const char *end;
+    char *v;
+
+    if (!dn)
+        return "-";
+    end = strpbrk(dn, ";,");
+    if (!end)
+        return T(dn);
+    v = g_strndup(dn, (gsize)(end - dn));
+    g_ptr_array_add(scratch, v);
+    return T(v);
+}
+
+static gboolean
+is_trust_list(const rp_file *f)
+{
+    return f->type == CISCOTL_TYPE_ITL || f->type == CISCOTL_TYPE_CTL;
+}
+
+static void
+text_file(FILE *o, const rp_file *f)
+{
+    unsigned i, n_tvs = 0;
+
+    fprintf(o, "    frame %u  %s %s  from %s\n", f->frame, file_type_key(f->type), T(f->name), T(f->server));
+    fprintf(o, "      MD5 %s\n", f->md5 ? f->md5 : "- (file incomplete)");
+    fprintf(o, "      signer %s, serial %s\n", T(f->signer_name), f->signer_serial ? f->signer_serial : "-");
+    fprintf(o, "      signature: %s", ciscotl_sig_status_str(f->sig));
+    if (is_trust_list(f)) {
+        fprintf(o, "; signer trusted: %s", sbd_signer_trust_str(f->trust));
+        if (f->prev_frame)
+            fprintf(o, " (previous list in frame %u)", f->prev_frame);
+    }
+    fputc('\n', o);
+    if (f->has_tvs) {
+        fprintf(o, "      TVS request about the signer in frame %u: %s\n", f->tvs_req_frame,
+                f->tvs_answered ? status_text(f->tvs_status) : "no answer");
+    }
+    if (f->type != CISCOTL_TYPE_ITL)
+        return;
+    if (f->blank_itl)
+        fprintf(o, "      blank (rollback) ITL\n");
+    for (i = 0; i < f->n_recs; i++) {
+        const rp_record *r = &f->recs[i];
+        if (!r->has_role || r->role != SBD_ROLE_TVS)
+            continue;
+        n_tvs++;
+        if (r->blank)
+            fprintf(o, "      TVS record %u: blank\n", r->index);
+        else
+            fprintf(o, "      TVS record %u: serial %s  %s\n", r->index, r->serial ? r->serial : "-",
+                    T(r->subject));
+    }
+    if (!n_tvs)
+        fprintf(o, "      TVS records: none\n");
+}
+
+static void
+text_session(FILE *o, const rp_session *s)
+{
+    fprintf(o, "    frame %u  %s:%u (client port %s)%s\n", s->frame, T(s->server), s->port,
+            T(s->client_port), s->tls13 ? "  TLS 1.3" : "");
+    if (s->cert_seen)
+        fprintf(o, "      certificate serial %s  SHA-1 %s  %s\n", s->cert_serial ? s->cert_serial : "-",
+                s->cert_sha1, T(s->cert_subject));
+    else
+        fprintf(o, "      certificate not seen\n");
+    fprintf(o, "      verdict: %s", sbd_tvs_verdict_str(s->verdict));
+    if (s->itl_frame)
+        fprintf(o, " (ITL in frame %u%s)", s->itl_frame, s->itl_after ? ", downloaded after the session" : "");
+    if (s->record_serial)
+        fprintf(o, ", TVS record serial %s", s->record_serial);
+    fputc('\n', o);
+}
+
+static void
+text_exchange(FILE *o, const rp_exchange *x)
+{
+    fprintf(o, "    frames %u/", x->req_frame);
+    if (x->answered)
+        fprintf(o, "%u", x->resp_frame);
+    else
+        fputc('-', o);
+    fprintf(o, "  %s (id %u)\n", command_key(x->command), x->request_id);
+    fprintf(o, "      subject %s\n      issuer %s\n      serial %s\n", T(x->subject), T(x->issuer),
+            x->serial ? x->serial : "-");
+    if (x->answered) {
+        fprintf(o, "      answer: %s, roles %s", status_text(x->status), roles_text(x->roles, x->n_roles));
+        if (x->has_ttl)
+            fprintf(o, ", TTL %u s", x->ttl);
+        fputc('\n', o);
+    } else {
+        fprintf(o, "      answer: none\n");
+    }
+}
+
+typedef struct {
+    guint32 frame;
+    unsigned order;
+    char *text;
+} tl_event;
+
+static gint
+tl_cmp(gconstpointer a, gconstpointer b)
+{
+    const tl_event *x = a, *y = b;
+
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+tl_add(GArray *tl, guint32 frame, char *text)
+{
+    tl_event e = { frame, tl->len, text };
+    g_array_append_val(tl, e);
+}
+
+static void
+text_timeline(FILE *o, const rp_phone *ph)
+{
+    GArray *tl = g_array_new(FALSE, FALSE, sizeof(tl_event));
+    guint i;
+
+    for (i = 0; i < ph->files->len; i++) {
+        const rp_file *f = g_ptr_array_index(ph->files, i);
+        if (is_trust_list(f))
+            tl_add(tl, f->frame, g_strdup_printf("%s %s signed by %s: signature %s, signer trusted: %s",
+                                                 file_type_key(f->type), T(f->name), first_rdn(f->signer_name),
+                                                 ciscotl_sig_status_str(f->sig),
+                                                 sbd_signer_trust_str(f->trust)));
+        else
+            tl_add(tl, f->frame, g_strdup_printf("%s %s: signature %s", file_type_key(f->type), T(f->name),
+                                                 ciscotl_sig_status_str(f->sig)));
+    }
+    for (i = 0; i < ph->sessions->len; i++) {
+        const rp_session *s = g_ptr_array_index(ph->sessions, i);
+        tl_add(tl, s->frame, g_strdup_printf("TVS %s:%u certificate %s: %s", T(s->server), s->port,
+                                             s->cert_serial ? s->cert_serial : "-",
+                                             sbd_tvs_verdict_str(s->verdict)));
+    }
+    for (i = 0; i < ph->exchanges->len; i++) {
+        const rp_exchange *x = g_ptr_array_index(ph->exchanges, i);
+        tl_add(tl, x->req_frame, g_strdup_printf("TVS %s request, serial %s", command_key(x->command),
+                                                 x->serial ? x->serial : "-"));
+        if (x->answered)
+            tl_add(tl, x->resp_frame, g_strdup_printf("TVS %s answer: %s", command_key(x->command),
+                                                      status_text(x->status)));
+    }
+    g_array_sort(tl, tl_cmp);
+    if (tl->len)
+        fprintf(o, "  timeline:\n");
+    for (i = 0; i < tl->len; i++) {
+        tl_event *e = &g_array_index(tl, tl_event, i);
+        fprintf(o, "    %6u  %s\n", e->frame, e->text);
+        g_free(e->text);
+    }
+    g_array_free(tl, TRUE);
+}
+
+static void
+text_phone(FILE *o, const rp_input *in, const rp_phone *ph)
+{
+    char mac[18] = "-";
+    guint i, n_lists = 0, n_signed = 0;
+
+    if (ph->has_mac)
+        mac_str(ph->mac, mac);
+    fprintf(o, "\nphone %s  IP %s  model %s  [input %s]\n", mac, T(ph->ip), T(ph->model), T(in->path));
+    for (i = 0; i < ph->files->len; i++) {
+        const rp_file *f = g_ptr_array_index(ph->files, i);
+        if (is_trust_list(f))
+            n_lists++;
+        else
+            n_signed++;
+    }
+    if (n_lists) {
+        fprintf(o, "  trust lists:\n");
+        for (i = 0; i < ph->files->len; i++)
+            if (is_trust_list(g_ptr_array_index(ph->files, i)))
+                text_file(o, g_ptr_array_index(ph->files, i));
+    } else {
+        fprintf(o, "  trust lists: none\n");
+    }
+    if (n_signed) {
+        fprintf(o, "  signed files:\n");
+        for (i = 0; i < ph->files->len; i++)
+            if (!is_trust_list(g_ptr_array_index(ph->files, i)))
+                text_file(o, g_ptr_array_index(ph->files, i));
+    }
+    if (ph->sessions->len) {
+        fprintf(o, "  TVS sessions:\n");
+        for (i = 0; i < ph->sessions->len; i++)
+            text_session(o, g_ptr_array_index(ph->sessions, i));
+    } else {
+        fprintf(o, "  TVS sessions: none\n");
+    }
+    if (ph->exchanges->len) {
+        fprintf(o, "  TVS exchanges:\n");
+        for (i = 0; i < ph->exchanges->len; i++)
+            text_exchange(o, g_ptr_array_index(ph->exchanges, i));
+    }
+    text_timeline(o, ph);
+}
+
+static void
+text_input(FILE *o, const rp_input *in)
+{
+    guint i;
+
+    fprintf(o, "== %s: %u frame%s, %u phone%s, %u finding%s\n", T(in->path), in->frames,
+            in->frames == 1 ? "" : "s", in->phones->len, in->phones->len == 1 ? "" : "s",
+            in->findings->len, in->findings->len == 1 ? "" : "s");
+    if (in->error)
+        fprintf(o, "error: %s%s\n", T(in->error),
+                in->frames ? " (results up to the error are reported)" : "");
+    if (in->capped)
+        fprintf(o, "warning: a limit of tracked phones/files/sessions was reached; later ones were not checked\n");
+    for (i = 0; i < in->phones->len; i++)
+        text_phone(o, in, g_ptr_array_index(in->phones, i));
+    if (in->findings->len)
+        fprintf(o, "\nfindings (%u) in %s:\n", in->findings->len, T(in->path));
+    for (i = 0; i < in->findings->len; i++) {
+        const rp_finding *f = g_ptr_array_index(in->findings, i);
+        const sbd_finding_info *fi = sbd_finding_describe(f->code);
+        fprintf(o, "  [%s] %s  frame %u", fi ? severity_key(fi->severity) : "?", finding_name(f->code), f->frame);
+        if (f->related_frame)
+            fprintf(o, " (related frame %u)", f->related_frame);
+        fprintf(o, "  phone %s: %s\n", phone_label(f->phone), T(f->detail));
+        if (fi) {
+            fprintf(o, "      what it means: %s\n", fi->explanation);
+            fprintf(o, "      remediation: %s\n", fi->remediation);
+        }
+    }
+    fputc('\n', o);
+}
+
+static void
+text_summary(FILE *o)
+{
+    unsigned v, c;
+    gboolean any;
+
+    fprintf(o, "summary: %u input%s (%u unreadable), %u phone%s, %u file%s, %u TVS session%s (",
+            total.inputs, total.inputs == 1 ? "" : "s", total.errors, total.phones,
+            total.phones == 1 ? "" : "s", total.files, total.files == 1 ? "" : "s", total.sessions,
+            total.sessions == 1 ? "" : "s");
+    any = FALSE;
+    for (v = 0; v < SBD_TVS_N; v++) {
+        if (!total.verdicts[v])
+            continue;
+        fprintf(o, "%s%s %u", any ? ", " : "", sbd_tvs_verdict_str((sbd_tvs_verdict)v), total.verdicts[v]);
+        any = TRUE;
+    }
+    fprintf(o, "%s), %u TVS exchange%s, %u finding%s (", any ? "" : "none", total.exchanges,
+            total.exchanges == 1 ? "" : "s", total.findings, total.findings == 1 ? "" : "s");
+    any = FALSE;
+    for (c = 0; c < SBD_F_N; c++) {
+        if (!total.by_finding[c])
+            continue;
+        fprintf(o, "%s%s %u", any ? ", " : "", finding_name((sbd_finding_code)c), total.by_finding[c]);
+        any = TRUE;
+    }
+    fprintf(o, "%s)\n", any ? "" : "none");
+}
+
+/* ========================================================================
+ * JSON output (a small streaming writer; no JSON library needed)
+ * ======================================================================== */
+
+static struct {
+    FILE *f;
+    int depth;
+    gboolean first[64];
+} jw;
+
+static void
+json_string(FILE *f, const char *s)
+{
+    char *v;
+    const unsigned char *p;
+
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    v = g_utf8_make_valid(s, -1);       /* JSON text must be UTF-8 */
+    fputc('"', f);
+    for (p = (const unsigned char *)v; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+    g_free(v);
+}
+
+/* Start a value: separator, newline, indentation, key. */
+static void
+jw_key(const char *key)
+{
+    int i;
+
+    if (jw.depth > 0) {
+        if (!jw.first[jw.depth])
+            fputc(',', jw.f);
+        jw.first[jw.depth] = FALSE;
+        fputc('\n', jw.f);
+        for (i = 0; i < jw.depth; i++)
+            fputs("  ", jw.f);
+    }
+    if (key) {
+        json_string(jw.f, key);
+        fputs(": ", jw.f);
+    }
+}
+
+static void
+jw_open(const char *key, char bracket)
+{
+    jw_key(key);
+    fputc(bracket, jw.f);
+    if (jw.depth < (int)G_N_ELEMENTS(jw.first) - 1)
+        jw.depth++;
+    jw.first[jw.depth] = TRUE;
+}
+
+static void
+jw_close(char bracket)
+{
+    gboolean empty = jw.first[jw.depth];
+    int i;
+
+    jw.depth--;
+    if (!empty) {
+        fputc('\n', jw.f);
+        for (i = 0; i < jw.depth; i++)
+            fputs("  ", jw.f);
+    }
+    fputc(bracket, jw.f);
+}
+
+#define jw_obj(key) jw_open((key), '{')
+#define jw_arr(key) jw_open((key), '[')
+#define jw_end_obj() jw_close('}')
+#define jw_end_arr() jw_close(']')
+
+static void
+jw_str(const char *key, const char *val)
+{
+    jw_key(key);
+    json_string(jw.f, val);
+}
+
+static void
+jw_uint(const char *key, guint64 val)
+{
+    jw_key(key);
+    fprintf(jw.f, "%" G_GUINT64_FORMAT, val);
+}
+
+/* A frame number, or null when 0 (frame numbers start at 1). */
+static void
+jw_frame(const char *key, guint32 frame)
+{
+    jw_key(key);
+    if (frame)
+        fprintf(jw.f, "%u", frame);
+    else
+        fputs("null", jw.f);
+}
+
+static void
+jw_bool(const char *key, gboolean val)
+{
+    jw_key(key);
+    fputs(val ? "true" : "false", jw.f);
+}
+
+static void
+jw_null(const char *key)
+{
+    jw_key(key);
+    fputs("null", jw.f);
+}
+
+static void
+json_mac(const char *key, gboolean has, const guint8 mac[6])
+{
+    char m[18];
+
+    if (!has) {
+        jw_null(key);
+        return;
+    }
+    mac_str(mac, m);
+    jw_str(key, m);
+}
+
+static void
+json_file(const rp_file *f)
+{
+    unsigned i;
+
+    jw_obj(NULL);
+    jw_uint("frame", f->frame);
+    jw_str("type", file_type_key(f->type));
+    jw_str("name", f->name);
+    jw_str("server", f->server);
+    jw_str("md5", f->md5);
+    jw_obj("signer");
+    jw_str("name", f->signer_name);
+    jw_str("issuer", f->signer_issuer);
+    jw_str("serial", f->signer_serial);
+    jw_end_obj();
+    jw_str("signature", sig_key(f->sig));
+    if (is_trust_list(f)) {
+        jw_str("signer_trusted", trust_key(f->trust));
+        jw_frame("previous_list_frame", f->prev_frame);
+    } else {
+        jw_null("signer_trusted");
+        jw_null("previous_list_frame");
+    }
+    jw_bool("blank_itl", f->blank_itl);
+    if (f->has_tvs) {
+        jw_obj("tvs_followup");
+        jw_uint("request_frame", f->tvs_req_frame);
+        jw_bool("answered", f->tvs_answered);
+        if (f->tvs_answered)
+            jw_uint("status", f->tvs_status);
+        else
+            jw_null("status");
+        jw_end_obj();
+    } else {
+        jw_null("tvs_followup");
+    }
+    jw_arr("records");
+    for (i = 0; i < f->n_recs; i++) {
+        const rp_record *r = &f->recs[i];
+        jw_obj(NULL);
+        jw_uint("index", r->index);
+        if (r->has_role) {
+            jw_uint("role", r->role);
+            jw_str("role_name", sbd_role_name(r->role));
+        } else {
+            jw_null("role");
+            jw_null("role_name");
+        }
+        jw_bool("blank", r->blank);
+        jw_str("serial", r->serial);
+        jw_str("subject", r->subject);
+        jw_str("cert_sha1", r->cert_sha1);
+        jw_end_obj();
+    }
+    jw_end_arr();
+    jw_end_obj();
+}
+
+static void
+json_session(const rp_session *s)
+{
+    jw_obj(NULL);
+    jw_uint("frame", s->frame);
+    jw_str("server", s->server);
+    jw_uint("port", s->port);
+    jw_str("client_port", s->client_port);
+    jw_bool("tls13", s->tls13);
+    jw_bool("cert_seen", s->cert_seen);
+    jw_str("cert_serial", s->cert_serial);
+    jw_str("cert_sha1", s->cert_sha1);
+    jw_str("cert_sha256", s->cert_sha256);
+    jw_str("cert_subject", s->cert_subject);
+    jw_str("verdict", sbd_tvs_verdict_str(s->verdict));
+    jw_frame("itl_frame", s->itl_frame);
+    jw_bool("itl_after", s->itl_after);
+    jw_str("record_serial", s->record_serial);
+    jw_end_obj();
+}
+
+static void
+json_exchange(const rp_exchange *x)
+{
+    unsigned i;
+
+    jw_obj(NULL);
+    jw_uint("request_frame", x->req_frame);
+    jw_frame("response_frame", x->answered ? x->resp_frame : 0);
+    jw_str("command", command_key(x->command));
+    jw_uint("command_code", x->command);
+    jw_uint("request_id", x->request_id);
+    jw_str("subject", x->subject);
+    jw_str("issuer", x->issuer);
+    jw_str("serial", x->serial);
+    jw_bool("answered", x->answered);
+    if (x->answered) {
+        jw_uint("status", x->status);
+        jw_arr("roles");
+        for (i = 0; i < x->n_roles; i++) {
+            jw_obj(NULL);
+            jw_uint("code", x->roles[i]);
+            jw_str("name", sbd_role_name(x->roles[i]));
+            jw_end_obj();
+        }
+        jw_end_arr();
+        if (x->has_ttl)
+            jw_uint("ttl", x->ttl);
+        else
+            jw_null("ttl");
+    } else {
+        jw_null("status");
+        jw_null("roles");
+        jw_null("ttl");
+    }
+    jw_end_obj();
+}
+
+static void
+json_verdicts(const char *key, const unsigned *counts)
+{
+    unsigned v;
+
+    jw_obj(key);
+    for (v = 0; v < SBD_TVS_N; v++)
+        jw_uint(sbd_tvs_verdict_str((sbd_tvs_verdict)v), counts[v]);
+    jw_end_obj();
+}
+
+static void
+json_input(const rp_input *in)
+{
+    guint i, j;
+
+    jw_obj(NULL);
+    jw_str("path", in->path);
+    jw_str("error", in->error);
+    jw_uint("frames", in->frames);
+    jw_bool("capped", in->capped);
+    jw_arr("phones");
+    for (i = 0; i < in->phones->len; i++) {
+        const rp_phone *ph = g_ptr_array_index(in->phones, i);
+        jw_obj(NULL);
+        json_mac("mac", ph->has_mac, ph->mac);
+        jw_str("ip", ph->ip);
+        jw_str("model", ph->model);
+        json_verdicts("verdicts", ph->verdicts);
+        jw_arr("files");
+        for (j = 0; j < ph->files->len; j++)
+            json_file(g_ptr_array_index(ph->files, j));
+        jw_end_arr();
+        jw_arr("sessions");
+        for (j = 0; j < ph->sessions->len; j++)
+            json_session(g_ptr_array_index(ph->sessions, j));
+        jw_end_arr();
+        jw_arr("exchanges");
+        for (j = 0; j < ph->exchanges->len; j++)
+            json_exchange(g_ptr_array_index(ph->exchanges, j));
+        jw_end_arr();
+        jw_end_obj();
+    }
+    jw_end_arr();
+    jw_arr("findings");
+    for (i = 0; i < in->findings->len; i++) {
+        const rp_finding *f = g_ptr_array_index(in->findings, i);
+        const sbd_finding_info *fi = sbd_finding_describe(f->code);
+        jw_obj(NULL);
+        jw_str("finding", finding_name(f->code));
+        jw_str("severity", fi ? severity_key(fi->severity) : NULL);
+        jw_uint("frame", f->frame);
+        jw_frame("related_frame", f->related_frame);
+        if (f->phone) {
+            json_mac("phone_mac", f->phone->has_mac, f->phone->mac);
+            jw_str("phone_ip", f->phone->ip);
+        } else {
+            jw_null("phone_mac");
+            jw_null("phone_ip");
+        }
+        jw_str("detail", f->detail);
+        jw_str("explanation", fi ? fi->explanation : NULL);
+        jw_str("remediation", fi ? fi->remediation : NULL);
+        jw_end_obj();
+    }
+    jw_end_arr();
+    jw_end_obj();
+}
+
+static void
+json_begin(FILE *f)
+{
+    jw.f = f;
+    jw.depth = 0;
+    jw_obj(NULL);
+    jw_str("version", SBD_VERSION);
+    jw_str("wireshark_version", epan_get_version());
+    jw_arr("inputs");
+}
+
+static void
+json_end(int exit_status)
+{
+    unsigned c;
+
+    jw_end_arr();
+    jw_obj("summary");
+    jw_uint("inputs", total.inputs);
+    jw_uint("errors", total.errors);
+    jw_uint("phones", total.phones);
+    jw_uint("files", total.files);
+    jw_uint("sessions", total.sessions);
+    jw_uint("exchanges", total.exchanges);
+    jw_uint("findings", total.findings);
+    json_verdicts("verdicts", total.verdicts);
+    jw_obj("by_finding");
+    for (c = 0; c < SBD_F_N; c++)
+        jw_uint(finding_name((sbd_finding_code)c), total.by_finding[c]);
+    jw_end_obj();
+    jw_uint("exit_status", (guint64)exit_status);
+    jw_end_obj();
+    jw_end_obj();
+    fputc('\n', jw.f);
+}
+
+/* ========================================================================
+ * CSV output (RFC 4180: CRLF, fields with , " CR LF quoted, "" inside)
+ * ======================================================================== */
+
+static void
+csv_field(FILE *f, const char *s, gboolean last)
+{
+    char *v = g_utf8_make_valid(s ? s : "", -1);
+
+    if (strpbrk(v, ",\"\r\n")) {
+        const char *p;
+        fputc('"', f);
+        for (p = v; *p; p++) {
+            if (*p == '"')
+                fputc('"', f);
+            fputc(*p, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(v, f);
+    }
+    fputs(last ? "\r\n" : ",", f);
+    g_free(v);
+}
+
+static void
+csv_header(FILE *f)
+{
+    fputs("input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation\r\n", f);
+}
+
+static void
+csv_input(FILE *f, const rp_input *in)
+{
+    guint i;
+
+    for (i = 0; i < in->findings->len; i++) {
+        const rp_finding *fd = g_ptr_array_index(in->findings, i);
+        const sbd_finding_info *fi = sbd_finding_describe(fd->code);
+        char mac[18] = "", frame[16], rel[16] = "";
+
+        if (fd->phone && fd->phone->has_mac)
+            mac_str(fd->phone->mac, mac);
+        g_snprintf(frame, sizeof frame, "%u", fd->frame);
+        if (fd->related_frame)
+            g_snprintf(rel, sizeof rel, "%u", fd->related_frame);
+        csv_field(f, in->path, FALSE);
+        csv_field(f, mac, FALSE);
+        csv_field(f, fd->phone ? fd->phone->ip : "", FALSE);
+        csv_field(f, frame, FALSE);
+        csv_field(f, rel, FALSE);
+        csv_field(f, finding_name(fd->code), FALSE);
+        csv_field(f, fi ? severity_key(fi->severity) : "", FALSE);
+        csv_field(f, fd->detail, FALSE);
+        csv_field(f, fi ? fi->explanation : "", FALSE);
+        csv_field(f, fi ? fi->remediation : "", TRUE);
+    }
+}
+
+/* ========================================================================
+ * Inputs: explicit paths and recursive directory walks
+ * ======================================================================== */
+
+typedef struct {
+    char *path;
+    gboolean explicit_path;     /* named on the command line */
+    char *error;                /* found unreadable while walking */
+} input_item;
+
+static GPtrArray *items;        /* input_item* */
+static GHashTable *seen_dirs;   /* "dev:ino" of directories entered */
+static GHashTable *seen_files;  /* "dev:ino" of files queued */
+
+#define MAX_WALK_DEPTH 256
+
+static void
+item_free(gpointer p)
+{
+    input_item *it = p;
+
+    g_free(it->path);
+    g_free(it->error);
+    g_free(it);
+}
+
+static void
+add_item(const char *path, gboolean explicit_path, char *error)
+{
+    input_item *it = g_new0(input_item, 1);
+
+    it->path = g_strdup(path);
+    it->explicit_path = explicit_path;
+    it->error = error;
+    g_ptr_array_add(items, it);
+}
+
+static char *
+inode_key(const struct stat *st)
+{
+    return g_strdup_printf("%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+}
+
+static gboolean
+has_capture_extension(const char *path)
+{
+    static const char *const exts[] = {
+        ".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz", ".cap.gz", ".ntar", ".ntar.gz",
+    };
+    const char *base = strrchr(path, '/');
+    char *lower = g_ascii_strdown(base ? base + 1 : path, -1);
+    gboolean yes = FALSE;
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS(exts) && !yes; i++)
+        yes = g_str_has_suffix(lower, exts[i]);
+    g_free(lower);
+    return yes;
+}
+
+static gint
+name_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void walk_dir(const char *dir, const struct stat *dst, gboolean explicit_path, int depth);
+
+static void
+add_path(const char *path, gboolean explicit_path, int depth)
+{
+    struct stat st;
+    char *key;
+
+    if (stat(path, &st) != 0) {
+        /* In a walk, only names that look like captures are worth an error
+         * (a dangling symlink "x.pcap"); other broken entries are skipped. */
+        if (explicit_path || has_capture_extension(path))
+            add_item(path, explicit_path, g_strdup_printf("cannot access: %s", g_strerror(errno)));
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        walk_dir(path, &st, explicit_path, depth);
+        return;
+    }
+    if (!explicit_path && !S_ISREG(st.st_mode))
+        return;                 /* FIFOs, sockets, devices met in a walk */
+    key = inode_key(&st);
+    if (g_hash_table_contains(seen_files, key)) {
+        g_free(key);            /* the same file reached twice: once is enough */
+        return;
+    }
+    g_hash_table_add(seen_files, key);
+    add_item(path, explicit_path, NULL);
+}
+
+static void
+walk_dir(const char *dir, const struct stat *dst, gboolean explicit_path, int depth)
+{
+    GPtrArray *names;
+    DIR *d;
+    struct dirent *de;
+    char *key = inode_key(dst);
+    guint i;
+
+    if (g_hash_table_contains(seen_dirs, key)) {
+        g_free(key);            /* symlink loop, or the same tree named twice */
+        return;
+    }
+    g_hash_table_add(seen_dirs, key);
+    if (depth > MAX_WALK_DEPTH) {
+        add_item(dir, explicit_path, g_strdup_printf("directory nesting deeper than %d levels", MAX_WALK_DEPTH));
+        return;
+    }
+    d = opendir(dir);
+    if (!d) {
+        add_item(dir, explicit_path, g_strdup_printf("cannot read directory: %s", g_strerror(errno)));
+        return;
+    }
+    names = g_ptr_array_new_with_free_func(g_free);
+    errno = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        g_ptr_array_add(names, g_strdup(de->d_name));
+    }
+    closedir(d);
+    g_ptr_array_sort(names, name_cmp);
+    for (i = 0; i < names->len; i++) {
+        char *path = g_build_filename(dir, (const char *)g_ptr_array_index(names, i), NULL);
+        add_path(path, FALSE, depth + 1);
+        g_free(path);
+    }
+    g_ptr_array_free(names, TRUE);
+}
+
+/* ========================================================================
+ * libwireshark glue
+ * ======================================================================== */
+
+/* Frame data the timestamp callback can be asked about: only copies of the
+ * reference frame and of the previous frame are kept. */
+struct packet_provider_data {
+    wtap *wth;
+    const frame_data *ref;
+    frame_data *prev_dis;
+    frame_data *prev_cap;
+};
+
+static const nstime_t *
+get_frame_ts(struct packet_provider_data *prov, guint32 frame_num)
+{
+    if (prov->ref && prov->ref->num == frame_num)
+        return &prov->ref->abs_ts;
+    if (prov->prev_dis && prov->prev_dis->num == frame_num)
+        return &prov->prev_dis->abs_ts;
+    if (prov->prev_cap && prov->prev_cap->num == frame_num)
+        return &prov->prev_cap->abs_ts;
+    return NULL;
+}
+
+static void
+vmessage(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: %s", PROGNAME, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+static void
+rm_failure(const char *fmt, va_list ap)
+{
+    vmessage("", fmt, ap);
+}
+
+static void
+rm_warning(const char *fmt, va_list ap)
+{
+    vmessage("warning: ", fmt, ap);
+}
+
+static void
+rm_open_failure(const char *filename, int err, rm_bool_t for_writing)
+{
+    fprintf(stderr, "%s: cannot open %s for %s: %s\n", PROGNAME, filename, for_writing ? "writing" : "reading",
+            g_strerror(err));
+}
+
+static void
+rm_read_failure(const char *filename, int err)
+{
+    fprintf(stderr, "%s: error reading %s: %s\n", PROGNAME, filename, g_strerror(err));
+}
+
+static void
+rm_write_failure(const char *filename, int err)
+{
+    fprintf(stderr, "%s: error writing %s: %s\n", PROGNAME, filename, g_strerror(err));
+}
+
+static void
+rm_cfile_message(const char *what, const char *filename, int err, gchar *err_info)
+{
+    fprintf(stderr, "%s: %s %s: %s%s%s\n", PROGNAME, what, filename, wtap_strerror(err),
+            err_info ? ": " : "", err_info ? err_info : "");
+    g_free(err_info);
+}
+
+static void
+rm_cfile_open_failure(const char *filename, int err, gchar *err_info)
+{
+    rm_cfile_message("cannot open", filename, err, err_info);
+}
+
+static void
+rm_cfile_dump_open_failure(const char *filename, int err, gchar *err_info, int file_type_subtype _U_)
+{
+    rm_cfile_message("cannot create", filename, err, err_info);
+}
+
+static void
+rm_cfile_read_failure(const char *filename, int err, gchar *err_info)
+{
+    rm_cfile_message("error reading", filename, err, err_info);
+}
+
+static void
+rm_cfile_write_failure(const char *in_filename _U_, const char *out_filename, int err, gchar *err_info,
+                       rm_framenum_t framenum _U_, int file_type_subtype _U_)
+{
+    rm_cfile_message("error writing", out_filename ? out_filename : "output", err, err_info);
+}
+
+static void
+rm_cfile_close_failure(const char *filename, int err, gchar *err_info)
+{
+    rm_cfile_message("error closing", filename, err, err_info);
+}
+
+static void
+cmdarg_err_cb(const char *fmt, va_list ap)
+{
+    vmessage("", fmt, ap);
+}
+
+/* prefs_set_pref() writes into its argument: give it a copy. */
+static gboolean
+set_pref(const char *setting, gboolean from_user)
+{
+    char *buf = g_strdup(setting);
+    char *errmsg = NULL;
+    prefs_set_pref_e r = prefs_set_pref(buf, &errmsg);
+    gboolean ok = r == PREFS_SET_OK;
+
+    if (!ok) {
+        const char *why = r == PREFS_SET_SYNTAX_ERR ? "syntax error"
+                        : r == PREFS_SET_NO_SUCH_PREF ? "no such preference"
+                        : r == PREFS_SET_OBSOLETE ? "obsolete preference" : "cannot be set";
+        fprintf(stderr, "%s: %s \"%s\": %s%s%s\n", PROGNAME, from_user ? "invalid -o" : "cannot set preference",
+                setting, why, errmsg ? ": " : "", errmsg ? errmsg : "");
+    }
+    g_free(errmsg);
+    g_free(buf);
+    return ok;
+}
+
+/* A UAT string field: quotes, backslashes and non-printable bytes as \xNN. */
+static char *
+uat_quote(const char *s)
+{
+    GString *o = g_string_new("\"");
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\' || !g_ascii_isprint(*p))
+            g_string_append_printf(o, "\\x%02x", *p);
+        else
+            g_string_append_c(o, (char)*p);
+    }
+    g_string_append_c(o, '"');
+    return g_string_free(o, FALSE);
+}
+
+static gboolean
+apply_preferences(void)
+{
+    gboolean ok = TRUE;
+    GString *ports = g_string_new(NULL);
+    char *s;
+    guint i;
+
+    /* The plugin's init routine forces TFTP reassembly on too (preference
+     * ciscotl.force_tftp_defragment); setting it here as well makes the
+     * tool independent of that. */
+    ok &= set_pref("tftp.defragment:TRUE", FALSE);
+
+    for (i = 0; i < opt.tvs_ports->len; i++)
+        g_string_append_printf(ports, "%s%u", i ? "," : "", g_array_index(opt.tvs_ports, unsigned, i));
+    s = g_strdup_printf("sbd.tvs_ports:%s", ports->str);
+    ok &= set_pref(s, FALSE);
+    g_free(s);
+    /* The TVS dissector's own port list (TLS application data on these
+     * ports is TVS; it also hands the ports to TLS). */
+    s = g_strdup_printf("tvs.tls.port:%s", ports->str);
+    ok &= set_pref(s, FALSE);
+    g_free(s);
+    g_string_free(ports, TRUE);
+
+    if (opt.keylog) {
+        s = g_strdup_printf("tls.keylog_file:%s", opt.keylog);
+        ok &= set_pref(s, FALSE);
+        g_free(s);
+    }
+    for (i = 0; i < opt.rsa_keys->len; i++) {
+        char *q = uat_quote(g_ptr_array_index(opt.rsa_keys, i));
+        s = g_strdup_printf("uat:rsa_keys:%s,\"\"", q);
+        ok &= set_pref(s, FALSE);
+        g_free(s);
+        g_free(q);
+    }
+    /* -o last: the user has the final word (except where an init routine
+     * of a dissector forces a value per capture). */
+    for (i = 0; i < opt.prefs->len; i++)
+        ok &= set_pref(g_ptr_array_index(opt.prefs, i), TRUE);
+    prefs_apply_all();
+    return ok;
+}
+
+/* ========================================================================
+ * Reading one capture
+ * ======================================================================== */
+
+/* ---- RECORD PRE-FILTER HOOK ---------------------------------------------
+ * Called for every record wiretap returns, before epan sees it.  Return
+ * FALSE to skip the record: it is then not dissected at all, but it still
+ * counts, so the frame numbers in the report stay those of the original
+ * file.  Keep in mind that skipping a record that belongs to a reassembled
+ * PDU (a TFTP block, a TLS record) loses that PDU.  Today every record is
+ * wanted; a later issue adds the filter. */
+static gboolean
+record_wanted(const wtap_rec *rec _U_, const guint8 *data _U_, guint32 framenum _U_)
+{
+    return TRUE;
+}
+
+static void
+progress(const char *path, unsigned idx, unsigned count, guint32 frames, gboolean done)
+{
+    if (!opt.progress)
+        return;
+    if (done)
+        fputs("\r\033[K", stderr);
+    else
+        fprintf(stderr, "\r\033[K[%u/%u] %s: %u frames", idx, count, T(path), frames);
+    fflush(stderr);
+}
+
+static char *
+wtap_error_text(int err, const gchar *err_info)
+{
+    if (err == WTAP_ERR_FILE_UNKNOWN_FORMAT)
+        return g_strdup("not a capture file (wiretap does not recognise its format)");
+    if (err == WTAP_ERR_SHORT_READ)
+        return g_strdup_printf("capture cut short (%s)", wtap_strerror(err));
+    if (err_info)
+        return g_strdup_printf("%s (%s)", wtap_strerror(err), err_info);
+    return g_strdup(wtap_strerror(err));
+}
+
+/* Wiretap also opens files that are not network captures: documents it
+ * hands over whole as one record (PEM, DER/BER, MIME types, JSON, MP4,
+ * ...), some of them by weak heuristics that match short text files, and
+ * text logs.  They carry no phone traffic. */
+static gboolean
+is_document(wtap *wth)
+{
+    switch (wtap_file_encap(wth)) {
+    case WTAP_ENCAP_BER:
+    case WTAP_ENCAP_TNEF:
+    case WTAP_ENCAP_JPEG_JFIF:
+    case WTAP_ENCAP_MIME:
+    case WTAP_ENCAP_JSON:
+    case WTAP_ENCAP_RUBY_MARSHAL:
+    case WTAP_ENCAP_RFC7468:
+    case WTAP_ENCAP_SYSTEMD_JOURNAL:
+    case WTAP_ENCAP_MP4:
+    case WTAP_ENCAP_LOGCAT:
+    case WTAP_ENCAP_LOGCAT_BRIEF:
+    case WTAP_ENCAP_LOGCAT_PROCESS:
+    case WTAP_ENCAP_LOGCAT_TAG:
+    case WTAP_ENCAP_LOGCAT_THREAD:
+    case WTAP_ENCAP_LOGCAT_TIME:
+    case WTAP_ENCAP_LOGCAT_THREADTIME:
+    case WTAP_ENCAP_LOGCAT_LONG:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* Returns the report of the input, or NULL if the input is skipped (a file
+ * met in a directory walk that is not a capture). */
+static rp_input *
+process_item(const input_item *it, unsigned idx, unsigned count)
+{
+    static const struct packet_provider_funcs funcs = {
+        .get_frame_ts = get_frame_ts,
+    };
+    struct packet_provider_data prov;
+    frame_data ref_frame, prev_dis_frame, prev_cap_frame;
+    rp_input *in;
+    wtap *wth;
+    epan_t *session;
+    epan_dissect_t *edt;
+    wtap_rec rec;
+    Buffer buf;
+    int err = 0, file_type;
+    gchar *err_info = NULL;
+    gint64 offset;
+    guint32 framenum = 0, cum_bytes = 0;
+    nstime_t elapsed;
+    struct stat st;
+    gint64 last_progress = 0;
+    gboolean named = it->explicit_path || has_capture_extension(it->path);
+
+    if (it->error) {
+        in = rp_input_new(it->path);
+        in->error = g_strdup(it->error);
+        return in;
+    }
+    if (stat(it->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+        if (!named)
+            return NULL;
+        in = rp_input_new(it->path);
+        rp_input_set_error(in, "empty file");
+        return in;
+    }
+
+    progress(it->path, idx, count, 0, FALSE);
+    wth = wtap_open_offline(it->path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
+    if (!wth) {
+        if (!named && err == WTAP_ERR_FILE_UNKNOWN_FORMAT) {
+            g_free(err_info);
+            progress(it->path, idx, count, 0, TRUE);
+            return NULL;
+        }
+        in = rp_input_new(it->path);
+        in->error = wtap_error_text(err, err_info);
+        g_free(err_info);
+        progress(it->path, idx, count, 0, TRUE);
+        return in;
+    }
+    if (is_document(wth)) {
+        char *what = g_strdup(wtap_file_type_subtype_description(wtap_file_type_subtype(wth)));
+        wtap_close(wth);
+        progress(it->path, idx, count, 0, TRUE);
+        if (!named) {
+            g_free(what);
+            return NULL;
+        }
+        in = rp_input_new(it->path);
+        rp_input_set_error(in, "not a packet capture (wiretap reads it as %s)", what ? what : "a document");
+        g_free(what);
+        return in;
+    }
+    in = rp_input_new(it->path);
+    file_type = wtap_file_type_subtype(wth);
+
+    memset(&prov, 0, sizeof prov);
+    prov.wth = wth;
+    nstime_set_zero(&elapsed);
+
+    /* epan_new() runs the init routines: the engine is reset and the
+     * plugin switches TFTP reassembly on. */
+    session = epan_new(&prov, &funcs);
+    /* After epan_new(): decryption secrets from pcapng DSBs (those read so
+     * far are replayed at once, later ones arrive while reading). */
+    wtap_set_cb_new_secrets(wth, secrets_wtap_callback);
+    /* A tree is always built: the post-dissector reads TLS fields from it. */
+    edt = epan_dissect_new(session, TRUE, FALSE);
+
+    wtap_rec_init(&rec);
+    ws_buffer_init(&buf, 1514);
+    while (wtap_read(wth, &rec, &buf, &err, &err_info, &offset)) {
+        frame_data fd;
+        tvbuff_t *tvb;
+        gint cap, rep;
+
+        framenum++;
+        if (!record_wanted(&rec, ws_buffer_start_ptr(&buf), framenum)) {
+            wtap_rec_reset(&rec);
+            continue;
+        }
+        frame_data_init(&fd, framenum, &rec, offset, cum_bytes);
+        frame_data_set_before_dissect(&fd, &elapsed, &prov.ref, prov.prev_dis);
+        if (prov.ref == &fd) {
+            ref_frame = fd;
+            ref_frame.pfd = NULL;
+            prov.ref = &ref_frame;
+        }
+        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+        cap = (gint)MIN(fd.cap_len, (guint32)G_MAXINT);
+        rep = (gint)MIN(MAX(fd.pkt_len, fd.cap_len), (guint32)G_MAXINT);
+        tvb = tvb_new_real_data(ws_buffer_start_ptr(&buf), cap, rep);
+        epan_dissect_run_with_taps(edt, file_type, &rec, tvb, &fd, NULL);
+        frame_data_set_after_dissect(&fd, &cum_bytes);
+
+        prev_dis_frame = fd;
+        prev_dis_frame.pfd = NULL;
+        prov.prev_dis = &prev_dis_frame;
+        prev_cap_frame = fd;
+        prev_cap_frame.pfd = NULL;
+        prov.prev_cap = &prev_cap_frame;
+
+        epan_dissect_reset(edt);
+        frame_data_destroy(&fd);
+        wtap_rec_reset(&rec);
+
+        if (opt.progress && (framenum & 0x3ff) == 0) {
+            gint64 now = g_get_monotonic_time();
+            if (now - last_progress > 200000) {
+                progress(it->path, idx, count, framenum, FALSE);
+                last_progress = now;
+            }
+        }
+    }
+    in->frames = framenum;
+    if (err != 0) {
+        char *why = wtap_error_text(err, err_info);
+        rp_input_set_error(in, "%s after frame %u", why, framenum);
+        g_free(why);
+    }
+    g_free(err_info);
+
+    /* Conclusions, then copy them out: epan_free() runs the cleanup
+     * routines, which reset the engine. */
+    sbd_checks_finish();
+    collect_report(in);
+
+    epan_dissect_free(edt);
+    epan_free(session);
+    wtap_rec_cleanup(&rec);
+    ws_buffer_free(&buf);
+    wtap_close(wth);
+    progress(it->path, idx, count, framenum, TRUE);
+    return in;
+}
+
+/* ========================================================================
+ * Command line
+ * ======================================================================== */
+
+static void
+print_usage(FILE *f)
+{
+    fprintf(f,
+        "Usage: " PROGNAME " [options] PATH...\n"
+        "\n"
+        "Audit Cisco CUCM Security-By-Default trust (ITL/CTL downloads, TVS sessions\n"
+        "and exchanges) in capture files.  PATH is a capture file (pcap, pcapng,\n"
+        "gzip-compressed, any format Wireshark reads) or a directory, walked\n"
+        "recursively (files in it that are not captures are skipped).\n"
+        "\n"
+        "Options:\n"
+        "  --keylog FILE       TLS key log (NSS format) to decrypt TVS sessions\n"
+        "                      (sets tls.keylog_file; repeatable: the files are merged)\n"
+        "  --rsa-key FILE      RSA private key (PEM) of a TVS server, for TLS with RSA\n"
+        "                      key exchange; repeatable\n"
+        "  -o PREF:VALUE       set a Wireshark preference, as tshark -o; repeatable\n"
+        "  --tvs-port N        TCP port of TVS (default 2445); repeatable\n"
+        "  --phone MAC         report only this phone (aa:bb:cc:dd:ee:ff, aabb.ccdd.eeff,\n"
+        "                      AABBCCDDEEFF or SEPAABBCCDDEEFF)\n"
+        "  --json              one JSON document on stdout\n"
+        "  --csv               one CSV row per finding on stdout\n"
+        "  -q, --quiet         text output: the summary line only\n"
+        "  -h, --help          this help\n"
+        "  -V, --version       version\n"
+        "\n"
+        "Exit status: 0 no findings, 1 findings, 2 usage error or an input that could\n"
+        "not be read (the other inputs are still reported).\n");
+}
+
+static gboolean
+parse_mac(const char *s, guint8 mac[6])
+{
+    char digits[13];
+    size_t len = strlen(s), i, n = 0;
+
+    if (len == 15 && g_ascii_strncasecmp(s, "SEP", 3) == 0) {
+        s += 3;
+        len -= 3;
+    }
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+        gboolean sep_pos;
+        if (len == 17)
+            sep_pos = i % 3 == 2;
+        else if (len == 14)
+            sep_pos = i == 4 || i == 9;
+        else if (len == 12)
+            sep_pos = FALSE;
+        else
+            return FALSE;
+        if (sep_pos) {
+            if (!((len == 17 && (c == ':' || c == '-')) || (len == 14 && c == '.')))
+                return FALSE;
+            continue;
+        }
+        if (!g_ascii_isxdigit(c) || n >= 12)
+            return FALSE;
+        digits[n++] = c;
+    }
+    if (n != 12)
+        return FALSE;
+    if (len == 17) {            /* one separator style throughout */
+        for (i = 5; i < len; i += 3)
+            if (s[i] != s[2])
+                return FALSE;
+    }
+    for (i = 0; i < 6; i++)
+        mac[i] = (guint8)(g_ascii_xdigit_value(digits[2 * i]) << 4 | g_ascii_xdigit_value(digits[2 * i + 1]));
+    return TRUE;
+}
+
+static gboolean
+parse_port(const char *s, unsigned *port)
+{
+    char *end;
+    unsigned long v;
+
+    if (!g_ascii_isdigit(*s))
+        return FALSE;
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || *end || v < 1 || v > 65535)
+        return FALSE;
+    *port = (unsigned)v;
+    return TRUE;
+}
+
+static int
+usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+static int
+usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", PROGNAME);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", PROGNAME);
+    va_end(ap);
+    return 2;
+}
+
+enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV };
+
+/* Returns -1 to go on, or an exit status. */
+/* Several --keylog files: one key log for libwireshark, in a private
+ * temporary file removed at exit. */
+static gboolean
+merge_keylogs(void)
+{
+    GString *all = g_string_new(NULL);
+    GError *gerr = NULL;
+    guint i;
+    int fd;
+
+    for (i = 0; i < opt.keylogs->len; i++) {
+        gchar *text = NULL;
+        gsize len = 0;
+        if (!g_file_get_contents(g_ptr_array_index(opt.keylogs, i), &text, &len, NULL)) {
+            g_string_free(all, TRUE);
+            return FALSE;
+        }
+        g_string_append_len(all, text, (gssize)len);
+        if (len && text[len - 1] != '\n')
+            g_string_append_c(all, '\n');
+        g_free(text);
+    }
+    fd = g_file_open_tmp("itl-audit-keys-XXXXXX", &opt.keylog_tmp, &gerr);
+    if (fd < 0) {
+        g_clear_error(&gerr);
+        g_string_free(all, TRUE);
+        return FALSE;
+    }
+    if (write(fd, all->str, all->len) != (ssize_t)all->len) {
+        close(fd);
+        g_string_free(all, TRUE);
+        return FALSE;
+    }
+    close(fd);
+    g_string_free(all, TRUE);
+    opt.keylog = opt.keylog_tmp;
+    return TRUE;
+}
+
+static int
+parse_args(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "keylog", required_argument, NULL, OPT_KEYLOG },
+        { "rsa-key", required_argument, NULL, OPT_RSA_KEY },
+        { "tvs-port", required_argument, NULL, OPT_TVS_PORT },
+        { "phone", required_argument, NULL, OPT_PHONE },
+        { "json", no_argument, NULL, OPT_JSON },
+        { "csv", no_argument, NULL, OPT_CSV },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 }
+    };
+    gboolean json = FALSE, csv = FALSE;
+    unsigned port;
+    int c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_KEYLOG:
+            g_ptr_array_add(opt.keylogs, optarg);
+            break;
+        case OPT_RSA_KEY:
+            g_ptr_array_add(opt.rsa_keys, optarg);
+            break;
+        case 'o':
+            if (!strchr(optarg, ':'))
+                return usage_error("-o wants PREF:VALUE, got \"%s\"", optarg);
+            g_ptr_array_add(opt.prefs, optarg);
+            break;
+        case OPT_TVS_PORT:
+            if (!parse_port(optarg, &port))
+                return usage_error("--tvs-port wants a TCP port 1-65535, got \"%s\"", optarg);
+            g_array_append_val(opt.tvs_ports, port);
+            break;
+        case OPT_PHONE:
+            if (!parse_mac(optarg, opt.phone_mac))
+                return usage_error("--phone wants a MAC address (aa:bb:cc:dd:ee:ff, aabb.ccdd.eeff or "
+                                   "AABBCCDDEEFF), got \"%s\"", optarg);
+            opt.phone_filter = TRUE;
+            break;
+        case OPT_JSON:
+            json = TRUE;
+            break;
+        case OPT_CSV:
+            csv = TRUE;
+            break;
+        case 'q':
+            opt.quiet = TRUE;
+            break;
+        case 'h':
+            print_usage(stdout);
+            return 0;
+        case 'V':
+            printf("%s %s (cucm-sbd), built with Wireshark %d.%d.%d\n", PROGNAME, SBD_VERSION,
+                   WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR, WIRESHARK_VERSION_MICRO);
+            return 0;
+        case ':':
+            return usage_error("option %s needs an argument", argv[optind - 1]);
+        default:
+            if (optopt)
+                return usage_error("unknown option -%c", optopt);
+            return usage_error("unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (json && csv)
+        return usage_error("--json and --csv exclude each other");
+    /* Key files are read by libwireshark, which only warns; a key file that
+     * cannot be read would silently leave TVS encrypted. */
+    for (c = 0; c < (int)opt.keylogs->len; c++) {
+        const char *k = g_ptr_array_index(opt.keylogs, c);
+        if (access(k, R_OK) != 0)
+            return usage_error("cannot read --keylog file %s: %s", k, g_strerror(errno));
+    }
+    if (opt.keylogs->len == 1) {
+        opt.keylog = g_ptr_array_index(opt.keylogs, 0);
+    } else if (opt.keylogs->len > 1 && !merge_keylogs())
+        return usage_error("cannot merge the --keylog files: %s", g_strerror(errno));
+    for (c = 0; c < (int)opt.rsa_keys->len; c++) {
+        const char *k = g_ptr_array_index(opt.rsa_keys, c);
+        if (access(k, R_OK) != 0)
+            return usage_error("cannot read --rsa-key file %s: %s", k, g_strerror(errno));
+    }
+    opt.format = json ? OUT_JSON : csv ? OUT_CSV : OUT_TEXT;
+    if (optind >= argc)
+        return usage_error("no PATH given");
+    if (!opt.tvs_ports->len) {
+        port = DEFAULT_TVS_PORT;
+        g_array_append_val(opt.tvs_ports, port);
+    }
+    return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct report_message_routines routines = {
+        rm_failure, rm_warning, rm_open_failure, rm_read_failure, rm_write_failure,
+        rm_cfile_open_failure, rm_cfile_dump_open_failure, rm_cfile_read_failure,
+        rm_cfile_write_failure, rm_cfile_close_failure,
+    };
+    int status, i;
+    char *err;
+    guint n;
+    gboolean any_error = FALSE;
+
+    opt.rsa_keys = g_ptr_array_new();
+    opt.keylogs = g_ptr_array_new();
+    opt.prefs = g_ptr_array_new();
+    opt.tvs_ports = g_array_new(FALSE, FALSE, sizeof(unsigned));
+    status = parse_args(argc, argv);
+    if (status >= 0)
+        goto out_args;
+
+    /* ---- libwireshark (order as in wireshark-api.md 8) ---- */
+    ws_log_init(PROGNAME, cmdarg_err_cb);
+    init_process_policies();
+    relinquish_special_privs_perm();
+    err = configuration_init(argv[0], NULL);
+    if (err) {
+        fprintf(stderr, "%s: cannot find the program's directory: %s\n", PROGNAME, err);
+        g_free(err);
+    }
+    init_report_message(PROGNAME, &routines);
+    timestamp_set_type(TS_RELATIVE);
+    timestamp_set_precision(TS_PREC_AUTO);
+    timestamp_set_seconds_type(TS_SECONDS_DEFAULT);
+    wtap_init(TRUE);
+    /* Our dissectors, statically, before epan_init; epan plugins are not
+     * loaded, so an installed copy of the cucm-sbd plugin cannot clash. */
+    sbd_register_protocols();
+    if (!epan_init(NULL, NULL, FALSE)) {
+        fprintf(stderr, "%s: libwireshark initialisation failed\n", PROGNAME);
+        status = 2;
+        goto out_wtap;
+    }
+    epan_load_settings();
+    disable_name_resolution();          /* addresses stay numeric, no DNS */
+    if (!apply_preferences()) {
+        status = 2;
+        goto out_epan;
+    }
+    opt.progress = isatty(STDERR_FILENO) != 0;
+
+    /* ---- the inputs ---- */
+    items = g_ptr_array_new_with_free_func(item_free);
+    seen_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    seen_files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (i = optind; i < argc; i++)
+        add_path(argv[i], TRUE, 0);
+
+    scratch = g_ptr_array_new_with_free_func(g_free);
+    if (opt.format == OUT_JSON)
+        json_begin(stdout);
+    else if (opt.format == OUT_CSV)
+        csv_header(stdout);
+    for (n = 0; n < items->len; n++) {
+        const input_item *it = g_ptr_array_index(items, n);
+        rp_input *in = process_item(it, n + 1, items->len);
+
+        if (!in)
+            continue;
+        if (in->error) {
+            any_error = TRUE;
+            fprintf(stderr, "%s: %s: %s\n", PROGNAME, T(in->path), T(in->error));
+        }
+        add_to_totals(in);
+        if (opt.format == OUT_JSON)
+            json_input(in);
+        else if (opt.format == OUT_CSV)
+            csv_input(stdout, in);
+        else if (!opt.quiet)
+            text_input(stdout, in);
+        rp_input_free(in);
+        g_ptr_array_set_size(scratch, 0);
+        if (fflush(stdout) != 0 || ferror(stdout))
+            break;              /* e.g. the reader of a pipe went away */
+    }
+    status = any_error ? 2 : total.findings ? 1 : 0;
+    if (opt.format == OUT_JSON)
+        json_end(status);
+    else if (opt.format == OUT_TEXT)
+        text_summary(stdout);
+    fflush(stdout);
+    if (ferror(stdout)) {
+        fprintf(stderr, "%s: error writing the output\n", PROGNAME);
+        status = 2;
+    }
+
+    g_ptr_array_free(scratch, TRUE);
+    g_hash_table_destroy(seen_files);
+    g_hash_table_destroy(seen_dirs);
+    g_ptr_array_free(items, TRUE);
+out_epan:
+    epan_cleanup();
+out_wtap:
+    wtap_cleanup();
+    free_progdirs();
+out_args:
+    if (opt.keylog_tmp) {
+        g_unlink(opt.keylog_tmp);
+        g_free(opt.keylog_tmp);
+    }
+    g_ptr_array_free(opt.keylogs, TRUE);
+    g_ptr_array_free(opt.rsa_keys, TRUE);
+    g_ptr_array_free(opt.prefs, TRUE);
+    g_array_free(opt.tvs_ports, TRUE);
+    return status;
+}
