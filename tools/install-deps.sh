@@ -4,7 +4,9 @@
 # Debian 12 (bookworm) with apt-get.  Run as root or with sudo available.
 set -eu
 SUDO=
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
+EXTRA=
+# As root, also install sudo so the README's "sudo cmake --install" works.
+if [ "$(id -u)" -eq 0 ]; then EXTRA=sudo; else SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; keep the default (no).
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
@@ -13,4 +15,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config ca-certificates \
     libwireshark-dev libwiretap-dev libwsutil-dev libglib2.0-dev \
     libgcrypt20-dev libssl-dev openssl \
-    tshark python3 xxd util-linux >/dev/null
+    tshark python3 xxd util-linux $EXTRA >/dev/null
