@@ -177,6 +177,8 @@ static int hf_record_cert_sha256 = -1;
 static int hf_record_cert_serial = -1;
 static int hf_record_cert_subject = -1;
 static int hf_record_cert_issuer = -1;
+static int hf_record_cert_not_before = -1;
+static int hf_record_cert_not_after = -1;
 static int hf_record_match_serial = -1;
 static int hf_record_match_subject = -1;
 static int hf_record_match_issuer = -1;
@@ -214,6 +216,7 @@ static expert_field ei_sig_modulus_mismatch = EI_INIT;
 static expert_field ei_sig_alt_hash = EI_INIT;
 static expert_field ei_cert_mismatch = EI_INIT;
 static expert_field ei_bad_der = EI_INIT;
+static expert_field ei_cert_expired = EI_INIT;
 static expert_field ei_blank_itl = EI_INIT;
 static expert_field ei_blank_record = EI_INIT;
 static expert_field ei_truncated = EI_INIT;
@@ -760,7 +763,8 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
 
 static const sbd_cert_fields record_cert_fields = {
     &hf_record_cert_serial, &hf_record_cert_subject, &hf_record_cert_issuer,
-    &hf_record_cert_sha1, &hf_record_cert_sha256, &ei_bad_der
+    &hf_record_cert_sha1, &hf_record_cert_sha256, &ei_bad_der,
+    &hf_record_cert_not_before, &hf_record_cert_not_after, &ei_cert_expired
 };
 
 static proto_item *
@@ -1004,11 +1008,14 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
         if (blank) {
             proto_item *bi = proto_tree_add_boolean(rt, hf_record_blank, tvb, off, rlen, TRUE);
             proto_item_set_generated(bi);
-            proto_item_append_text(ri, ", blank (no name, key or certificate)");
+            proto_item_append_text(ri, ", blank (no subject, key or certificate)");
             if (r->has_role && (r->role == SBD_ROLE_TFTP || r->role == SBD_ROLE_CCM_TFTP ||
                                 r->role == SBD_ROLE_TVS || r->role == SBD_ROLE_CCM))
                 f->blank_trust_role = TRUE;
-            expert_add_info(pinfo, ri, &ei_blank_record);
+            expert_add_info_format(pinfo, ri, &ei_blank_record,
+                                   "Record %d is blank: %s role without subject, key or certificate "
+                                   "(cluster rolled back or moved to non-secure mode)", r->index,
+                                   r->has_role ? sbd_role_name(r->role) : "no");
         } else {
             if (r->subject_text.p)
                 proto_item_append_text(ri, ", %s", span_text(pinfo->pool, r->subject_text));
@@ -1262,9 +1269,15 @@ add_signature_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
         if (f->hash_code == 3 && vd->hash_algo == GCRY_MD_SHA384)
             expert_add_info(pinfo, hi, &ei_sig_alt_hash);
     }
-    if (vd->key_record) {
+    if (vd->key_record && vd->status == CISCOTL_SIG_VALID) {
         proto_item *ki = proto_tree_add_uint(tree, hf_sig_key_record, tvb, 0, 0, (guint32)vd->key_record);
         proto_item_set_generated(ki);
+        if ((guint)vd->key_record <= wmem_array_get_count(f->records)) {
+            tl_record *r = (tl_record *)wmem_array_index(f->records, (guint)vd->key_record - 1);
+            proto_item_append_text(ki, " (%s, %s)", sbd_role_name(r->role),
+                                   r->subject_text.p ? span_text(pinfo->pool, r->subject_text) : "?");
+            proto_item_append_text(r->item, " [signer of this file]");
+        }
     }
     if (vd->trust_frame) {
         proto_item *ti = proto_tree_add_uint(tree, hf_sig_trust_list_frame, tvb, 0, 0, vd->trust_frame);
@@ -1277,15 +1290,25 @@ add_signature_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
         expert_add_info(pinfo, si, &ei_sig_invalid);
         break;
     case CISCOTL_SIG_SIGNER_NOT_IN_FILE:
+        expert_add_info_format(pinfo, si, &ei_sig_signer_missing,
+                               "No SAST record carries the signer's serial number %s: the file was "
+                               "signed by a certificate it does not contain (another cluster?)",
+                               f->signer_serial.p ? sbd_hex(pinfo->pool, f->signer_serial.p,
+                                                            f->signer_serial.len) : "(none)");
+        break;
     case CISCOTL_SIG_SIGNER_NOT_IN_TRUST_LIST:
-        expert_add_info(pinfo, si, &ei_sig_signer_missing);
+        expert_add_info_format(pinfo, si, &ei_sig_signer_missing,
+                               "Not signed by a TFTP or CCM+TFTP certificate of the trust list this "
+                               "client downloaded in frame %u", vd->trust_frame);
         break;
     case CISCOTL_SIG_UNSUPPORTED:
         expert_add_info(pinfo, si, &ei_sig_unsupported);
         break;
     default:
-        expert_add_info_format(pinfo, si, &ei_sig_unverifiable, "Signature not checked: %s",
-                               ciscotl_sig_status_str(vd->status));
+        expert_add_info_format(pinfo, si, &ei_sig_unverifiable, "Signature not checked (%s)",
+                               vd->status == CISCOTL_SIG_NO_TRUST_LIST
+                                   ? "no ITL/CTL downloaded earlier by this client"
+                                   : ciscotl_sig_status_str(vd->status));
         break;
     }
     *status_out = vd->status;
@@ -1301,6 +1324,7 @@ add_file_hashes(tvbuff_t *tvb, proto_tree *tree, const tl_file *f)
 
     pi = proto_tree_add_uint(tree, hf_file_size, tvb, 0, 0, tvb_reported_length(tvb));
     proto_item_set_generated(pi);
+    proto_item_append_text(pi, " bytes");
     if (!f->complete)
         return;
     sbd_digest(GCRY_MD_MD5, f->data, f->len, md);
@@ -1330,6 +1354,26 @@ type_from_content(tvbuff_t *tvb, const tl_file *f)
         tvb_get_ntohs(tvb, f->header_end + 1) == 2)
         return CISCOTL_TYPE_UNKNOWN;          /* records: ITL or CTL, see below */
     return CISCOTL_TYPE_SGN;
+}
+
+/* The signer for the Info column: its CN (first CN= attribute), else the
+ * whole name. */
+static const char *
+signer_short(wmem_allocator_t *scope, const char *dn)
+{
+    const char *cn = NULL, *p;
+    size_t n;
+
+    for (p = dn; *p; p++) {
+        if ((p == dn || p[-1] == ';' || p[-1] == ',') && g_ascii_strncasecmp(p, "CN=", 3) == 0) {
+            cn = p;
+            break;
+        }
+    }
+    if (!cn)
+        return dn;
+    n = strcspn(cn, ";,");
+    return wmem_strndup(scope, cn, n);
 }
 
 static const char *
@@ -1399,6 +1443,7 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
     ciscotl_sig_status status = CISCOTL_SIG_MISSING;
     guint8 mac[6];
     const char *signer;
+    gboolean blank;
 
     memset(&f, 0, sizeof f);
     f.len = tvb_captured_length(tvb);
@@ -1479,12 +1524,17 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
         tap_queue_packet(ciscotl_tap, pinfo, tinfo);
     }
 
-    signer = f.signer_name.p ? span_text(pinfo->pool, f.signer_name) : "?";
-    proto_item_append_text(ti, " (%s), %s", file_type_text[f.type], f.name ? f.name : "unnamed");
+    signer = f.signer_name.p ? signer_short(pinfo->pool, span_text(pinfo->pool, f.signer_name)) : "?";
+    blank = f.type == CISCOTL_TYPE_ITL && f.blank_trust_role;
+    proto_item_append_text(ti, " (%s), %s: signature %s%s", file_type_text[f.type],
+                           f.name ? f.name : "unnamed", ciscotl_sig_status_str(status),
+                           blank ? ", BLANK ITL (rollback)" : "");
     col_clear(pinfo->cinfo, COL_INFO);
     col_add_fstr(pinfo->cinfo, COL_INFO, "%s %s", file_type_text[f.type], f.name ? f.name : "(unnamed)");
     if (f.type == CISCOTL_TYPE_ITL || f.type == CISCOTL_TYPE_CTL)
         col_append_fstr(pinfo->cinfo, COL_INFO, ", %u record%s", f.n_records, f.n_records == 1 ? "" : "s");
+    if (blank)
+        col_append_str(pinfo->cinfo, COL_INFO, ", BLANK ITL (rollback)");
     col_append_fstr(pinfo->cinfo, COL_INFO, ", signer %s, signature %s", signer,
                     ciscotl_sig_status_str(status));
     return tvb_captured_length(tvb);
@@ -1674,6 +1724,8 @@ proto_register_ciscotl(void)
         { &hf_record_cert_serial, { "Certificate Serial Number", "ciscotl.record.cert_serial", FT_BYTES, BASE_NONE, NULL, 0x0, "Serial number inside the certificate (DER, sign byte included)", HFILL } },
         { &hf_record_cert_subject, { "Certificate Subject", "ciscotl.record.cert_subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_record_cert_issuer, { "Certificate Issuer", "ciscotl.record.cert_issuer", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_record_cert_not_before, { "Certificate valid from", "ciscotl.record.cert_not_before", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0, NULL, HFILL } },
+        { &hf_record_cert_not_after, { "Certificate valid until", "ciscotl.record.cert_not_after", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0, NULL, HFILL } },
         { &hf_record_match_serial, { "Serial matches certificate", "ciscotl.record.cert_match.serial", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_record_match_subject, { "Subject matches certificate", "ciscotl.record.cert_match.subject", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_record_match_issuer, { "Issuer matches certificate", "ciscotl.record.cert_match.issuer", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL } },
@@ -1705,6 +1757,7 @@ proto_register_ciscotl(void)
         { &ei_sig_modulus_mismatch, { "ciscotl.signature.modulus_mismatch", PI_PROTOCOL, PI_NOTE, "Signature length and modulus code disagree", EXPFILL } },
         { &ei_sig_alt_hash, { "ciscotl.signature.sha384", PI_PROTOCOL, PI_NOTE, "Hash code 3 verified as SHA-384 (reading of the 2017-2020 tools)", EXPFILL } },
         { &ei_cert_mismatch, { "ciscotl.record.cert_mismatch", PI_SECURITY, PI_WARN, "Record disagrees with its certificate", EXPFILL } },
+        { &ei_cert_expired, { "ciscotl.record.cert_expired", PI_SECURITY, PI_WARN, "Certificate outside its validity period", EXPFILL } },
         { &ei_bad_der, { "ciscotl.record.bad_certificate", PI_MALFORMED, PI_ERROR, "Certificate is not valid DER X.509", EXPFILL } },
         { &ei_blank_itl, { "ciscotl.blank_itl", PI_SECURITY, PI_WARN, "Blank ITL (\"Prepare Cluster for Rollback to pre-8.0\"): TVS/TFTP entries are empty; the phone will accept unsigned configuration and any new ITL, but a CTL in place is not blanked", EXPFILL } },
         { &ei_blank_record, { "ciscotl.blank_record", PI_SECURITY, PI_NOTE, "Blank record: role without certificate (cluster rolled back or moved to non-secure mode)", EXPFILL } },

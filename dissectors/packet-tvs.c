@@ -87,6 +87,8 @@ static int hf_cert_subject = -1;
 static int hf_cert_issuer = -1;
 static int hf_cert_sha1 = -1;
 static int hf_cert_sha256 = -1;
+static int hf_cert_not_before = -1;
+static int hf_cert_not_after = -1;
 static int hf_subject = -1;
 static int hf_issuer = -1;
 static int hf_serial = -1;
@@ -113,6 +115,7 @@ static expert_field ei_device_name = EI_INIT;
 static expert_field ei_device_prefix = EI_INIT;
 static expert_field ei_no_nul = EI_INIT;
 static expert_field ei_bad_der = EI_INIT;
+static expert_field ei_cert_expired = EI_INIT;
 static expert_field ei_status_unknown = EI_INIT;
 static expert_field ei_status_invalid = EI_INIT;
 static expert_field ei_no_roles = EI_INIT;
@@ -128,7 +131,7 @@ static sbd_pref_bool_t pref_desegment = TRUE;
 
 static const sbd_cert_fields tvs_cert_fields = {
     &hf_cert_serial, &hf_cert_subject, &hf_cert_issuer, &hf_cert_sha1, &hf_cert_sha256,
-    &ei_bad_der
+    &ei_bad_der, &hf_cert_not_before, &hf_cert_not_after, &ei_cert_expired
 };
 
 /* ---- request/response tracking ----------------------------------------
@@ -388,7 +391,7 @@ dissect_device_name(tvbuff_t *tvb, packet_info *pinfo, proto_tree *et, proto_ite
     if (tvb_get_guint8(tvb, v) != 0x01)
         expert_add_info(pinfo, pi, &ei_device_prefix);
     else
-        proto_item_append_text(pi, " (meaning unknown; always 0x01 so far)");
+        proto_item_append_text(pi, " (meaning unknown)");
 
     n = len - 1;
     pi = proto_tree_add_item_ret_string(et, hf_device_name, tvb, v + 1, n, ENC_ASCII | ENC_NA,
@@ -500,10 +503,10 @@ dissect_element_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *et, proto_i
         /* formats.md 6.6: the tag numbers of issuer and serial are not
          * known; a NUL-terminated text is the issuer, raw bytes the serial. */
         if (looks_like_cstring(tvb, v, len)) {
-            proto_item_set_text(ei, "Issuer Name (tag %u; tag number inferred, meaning taken from the content)", tag);
+            proto_item_set_text(ei, "Issuer Name (tag %u: number inferred, recognised by content)", tag);
             m->tap->issuer = dissect_string(tvb, pinfo, et, ei, hf_issuer, v, len);
         } else {
-            proto_item_set_text(ei, "Serial Number (tag %u; tag number inferred, meaning taken from the content)", tag);
+            proto_item_set_text(ei, "Serial Number (tag %u: number inferred, recognised by content)", tag);
             if (len > 0) {
                 proto_tree_add_item(et, hf_serial, tvb, v, len, ENC_NA);
                 m->serial = sbd_hex(pinfo->pool, tvb_get_ptr(tvb, v, len), len);
@@ -802,7 +805,7 @@ dissect_tvs_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
         expert_add_info(pinfo, pi, &ei_unknown_command);
     pi = proto_tree_add_item_ret_uint(t, hf_reserved, tvb, 3, 1, ENC_NA, &reserved);
     if (reserved)
-        proto_item_append_text(pi, " (ignored: Cisco's TVS sends non-zero values such as 0xf7 or 0xf5 here, not an error)");
+        proto_item_append_text(pi, " (Cisco's TVS sends junk here: not an error)");
     proto_tree_add_item_ret_uint(t, hf_request_id, tvb, 4, 4, ENC_BIG_ENDIAN, &id);
     len_item = proto_tree_add_item_ret_uint(t, hf_length, tvb, 8, 2, ENC_BIG_ENDIAN, &body);
 
@@ -940,6 +943,8 @@ proto_register_tvs(void)
         { &hf_cert_issuer, { "Certificate Issuer", "tvs.cert.issuer", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_cert_sha1, { "Certificate SHA-1", "tvs.cert.sha1", FT_BYTES, BASE_NONE, NULL, 0x0, "SHA-1 of the DER certificate", HFILL } },
         { &hf_cert_sha256, { "Certificate SHA-256", "tvs.cert.sha256", FT_BYTES, BASE_NONE, NULL, 0x0, "SHA-256 of the DER certificate", HFILL } },
+        { &hf_cert_not_before, { "Certificate valid from", "tvs.cert.not_before", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0, NULL, HFILL } },
+        { &hf_cert_not_after, { "Certificate valid until", "tvs.cert.not_after", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0, NULL, HFILL } },
         { &hf_subject, { "Subject Name", "tvs.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_issuer, { "Issuer Name", "tvs.issuer", FT_STRING, BASE_NONE, NULL, 0x0, "Tag number inferred (4 or 5); recognised as NUL-terminated text", HFILL } },
         { &hf_serial, { "Serial Number", "tvs.serial", FT_BYTES, BASE_NONE, NULL, 0x0, "Tag number inferred (5 or 6); recognised as raw bytes", HFILL } },
@@ -965,6 +970,7 @@ proto_register_tvs(void)
         { &ei_device_prefix, { "tvs.device.prefix.unexpected", PI_PROTOCOL, PI_NOTE, "Device name prefix is not 0x01 (the only value seen so far)", EXPFILL } },
         { &ei_no_nul, { "tvs.string.no_nul", PI_PROTOCOL, PI_NOTE, "String is not NUL-terminated", EXPFILL } },
         { &ei_bad_der, { "tvs.cert.bad", PI_MALFORMED, PI_ERROR, "Certificate is not valid DER X.509", EXPFILL } },
+        { &ei_cert_expired, { "tvs.cert.expired", PI_SECURITY, PI_WARN, "Certificate outside its validity period", EXPFILL } },
         { &ei_status_unknown, { "tvs.status.unknown", PI_PROTOCOL, PI_NOTE, "Status code not seen before (known: 0 valid, 1 invalid)", EXPFILL } },
         { &ei_status_invalid, { "tvs.status.invalid", PI_RESPONSE_CODE, PI_NOTE, "TVS answered \"invalid\": certificate not trusted or not found", EXPFILL } },
         { &ei_no_roles, { "tvs.roles.empty", PI_PROTOCOL, PI_NOTE, "Empty role list", EXPFILL } },

@@ -34,8 +34,8 @@ sbd_role_name(unsigned role)
 
 const value_string sbd_hash_vals[] = {
     { 1, "SHA-1" },
-    { 2, "SHA-256 (code never seen in a Cisco file)" },
-    { 3, "SHA-512 (current tools; SHA-384 in 2017-2020 tools)" },
+    { 2, "SHA-256 (assumed: code 2 not yet seen in a Cisco file)" },
+    { 3, "SHA-512 (current tools; SHA-384 in 2017-2021 tools)" },
     { 4, "SHA-512 (legacy code of 2017-2021 tools)" },
     { 0, NULL }
 };
@@ -110,6 +110,24 @@ sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo, prot
                                (int)cert->issuer.len,
                                sbd_dn_string(pinfo->pool, cert->issuer, ";", FALSE));
     proto_item_set_generated(pi);
+
+    if (cert->has_validity && f->hf_not_after) {
+        nstime_t nb = { (time_t)cert->not_before, 0 }, na = { (time_t)cert->not_after, 0 };
+        proto_item *ai;
+        pi = proto_tree_add_time(tree, *f->hf_not_before, tvb, offset, len, &nb);
+        proto_item_set_generated(pi);
+        ai = proto_tree_add_time(tree, *f->hf_not_after, tvb, offset, len, &na);
+        proto_item_set_generated(ai);
+        /* Judged at the time of the frame (a bare file has no time). */
+        if (f->ei_expired && pinfo->abs_ts.secs > 0) {
+            if (pinfo->abs_ts.secs > (time_t)cert->not_after)
+                expert_add_info_format(pinfo, ai, f->ei_expired,
+                                       "Certificate expired before this frame was captured");
+            else if (pinfo->abs_ts.secs < (time_t)cert->not_before)
+                expert_add_info_format(pinfo, pi, f->ei_expired,
+                                       "Certificate not yet valid when this frame was captured");
+        }
+    }
 
     /* The standard X.509 subtree.  dissect_x509af_Certificate is not
      * exported by 4.0, the BER OID table entry of id-at-userCertificate is. */

@@ -55,6 +55,9 @@ typedef struct {
     int *hf_sha1;       /* FT_BYTES */
     int *hf_sha256;     /* FT_BYTES */
     expert_field *ei_bad_der;
+    int *hf_not_before;   /* FT_ABSOLUTE_TIME, optional */
+    int *hf_not_after;    /* FT_ABSOLUTE_TIME, optional */
+    expert_field *ei_expired;   /* optional: outside its validity at capture time */
 } sbd_cert_fields;
 
 /* Show the certificate at tvb[offset, offset+len) as a full X.509 subtree

@@ -80,6 +80,64 @@ read_bits(sbd_span in, size_t *off, sbd_span *bits)
     return TRUE;
 }
 
+/* Days from 1970-01-01 to a civil date (proleptic Gregorian). */
+static gint64
+days_from_civil(int y, int m, int d)
+{
+    int era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (gint64)era * 146097 + doe - 719468;
+}
+
+static gboolean
+digits(const guint8 *p, size_t n, int *out)
+{
+    size_t i;
+    int v = 0;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return FALSE;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return TRUE;
+}
+
+/* UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ (RFC 5280 forms). */
+static gboolean
+read_time(sbd_span in, size_t *off, gint64 *t)
+{
+    sbd_span v;
+    guint8 tag;
+    int y, mo, d, h, mi, se;
+    size_t yl;
+
+    if (!sbd_der_read(in.p, in.len, off, &tag, &v))
+        return FALSE;
+    if (tag == 0x17 && v.len == 13)
+        yl = 2;
+    else if (tag == 0x18 && v.len == 15)
+        yl = 4;
+    else
+        return FALSE;
+    if (v.p[v.len - 1] != 'Z' || !digits(v.p, yl, &y) || !digits(v.p + yl, 2, &mo) ||
+        !digits(v.p + yl + 2, 2, &d) || !digits(v.p + yl + 4, 2, &h) ||
+        !digits(v.p + yl + 6, 2, &mi) || !digits(v.p + yl + 8, 2, &se))
+        return FALSE;
+    if (yl == 2)
+        y += y < 50 ? 2000 : 1900;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return FALSE;
+    *t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return TRUE;
+}
+
 gboolean
 sbd_cert_parse(const guint8 *der, size_t len, sbd_cert *c)
 {
@@ -114,6 +172,11 @@ sbd_cert_parse(const guint8 *der, size_t len, sbd_cert *c)
         return FALSE;
     if (!expect(tbs, &t, DER_SEQUENCE, &validity, NULL))
         return FALSE;
+    {
+        size_t vo = 0;
+        c->has_validity = read_time(validity, &vo, &c->not_before) &&
+                          read_time(validity, &vo, &c->not_after);
+    }
     if (!expect(tbs, &t, DER_SEQUENCE, &v, &c->subject))
         return FALSE;
     {

@@ -29,6 +29,9 @@ typedef struct {
     sbd_span spki_alg;   /* algorithm OID content octets */
     sbd_span pubkey;     /* subjectPublicKey BIT STRING, without the unused-bits octet */
     sbd_span sig_alg;    /* outer signatureAlgorithm OID content octets */
+    gboolean has_validity;
+    gint64 not_before;   /* seconds since 1970, UTC */
+    gint64 not_after;
     sbd_span signature;  /* signatureValue BIT STRING, without the unused-bits octet */
 } sbd_cert;
 

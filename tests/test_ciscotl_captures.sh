@@ -71,6 +71,13 @@ assert_eq "$exp_fp" "$fp" "ITL record certificate SHA-1 (openssl)"
 assert_eq "$exp_fp256" "$fp256" "ITL record certificate SHA-256 (openssl)"
 assert_eq "81a395c7d2e04f6b8a1c3e5f7092b4d6" "$sser" "signer serial (high bit, no sign byte)"
 assert_eq "cucm-a-pub,cucm-a-pub,cucm-a-pub,cucm-a-pub" "$dns" "DNS names"
+# Validity from openssl -enddate, as tshark prints an absolute time
+exp_end=""
+for c in itlrecovery-a callmanager-a tvs-a capf-a; do
+    e=$(openssl x509 -in "$C/$c.pem" -noout -enddate | sed 's/notAfter=//')
+    exp_end+="${exp_end:+,}$(date -u -d "$e" '+%b %e, %Y %H:%M:%S.000000000 UTC')"
+done
+assert_eq "$exp_end" "$(ts -r "$T/ITLSEP001122334455.tlv" -T fields -e ciscotl.record.cert_not_after)" "certificate notAfter (openssl -enddate)"
 assert_eq "198.51.100.1,198.51.100.1,198.51.100.1,198.51.100.1" "$ip" "IP addresses"
 
 # CTL eToken record: no certificate signature (tag 8), empty DNS name, 1024-bit key.

@@ -180,9 +180,9 @@ info=$(ts -r "$D/tvs-query-found-tac-tls12.pcap" -o "$(kl tvs-query-found-tac-tl
 assert_eq "Query Request CP-8861-SEPB000B4BA0AEE: CN=ucm11pub.stormin.local, serial 24000000179479b8f124ac3f3b000000000017
 Query Response: valid, CN=ucm11pub.stormin.local, roles SAST,TFTP, TTL 86400 s" "$info" "6.6: Info column"
 tree=$(ts -r "$D/tvs-query-found-tac-tls12.pcap" -o "$(kl tvs-query-found-tac-tls12)" -V -Y tvs)
-assert_contains "$tree" "Reserved: 0xf7 (ignored: Cisco's TVS sends non-zero values" "6.6: reserved byte explained"
-assert_contains "$tree" "Issuer Name (tag 4; tag number inferred" "6.6: issuer tag marked as inferred"
-assert_contains "$tree" "Serial Number (tag 5; tag number inferred" "6.6: serial tag marked as inferred"
+assert_contains "$tree" "Reserved: 0xf7 (Cisco's TVS sends junk here: not an error)" "6.6: reserved byte explained"
+assert_contains "$tree" "Issuer Name (tag 4: number inferred, recognised by content)" "6.6: issuer tag marked as inferred"
+assert_contains "$tree" "Serial Number (tag 5: number inferred, recognised by content)" "6.6: serial tag marked as inferred"
 
 # (d) query -> not found
 check_exchange "query-notfound-tls13" "$D/tvs-query-notfound-tls13.pcap" "$(kl tvs-query-notfound-tls13)" \

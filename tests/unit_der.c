@@ -65,6 +65,11 @@ main(int argc, char **argv)
         CHECK(strcmp(s, "OU=SAST,O=SAST,CN=SAST") == 0, "subject reversed");
         g_free(s);
     }
+    /* openssl x509 -noout -dates: notBefore=Nov 29 00:00:00 2025 GMT,
+     * notAfter=Nov 29 00:00:00 2045 GMT (date -u -d ... +%s) */
+    CHECK(c.has_validity, "validity parsed");
+    CHECK(c.not_before == 1764374400, "notBefore");
+    CHECK(c.not_after == 2395526400, "notAfter");
     CHECK(sbd_oid_is_rsa(c.spki_alg), "RSA key");
     CHECK(sbd_rsa_key_parse(c.pubkey, &n, &e), "RSAPublicKey parses");
     CHECK(n.len == 257 && n.p[0] == 0, "2048-bit modulus with sign byte");
