@@ -137,6 +137,11 @@ for cap in "$T"/*.pcap; do
     check_no_dissector_bug "$out" "$(basename "$cap") -V"
     assert_not_contains "$out" "Malformed" "$(basename "$cap") -V"
 done
-assert_contains "$(ts -r "$T/tftp-itl-ctl-sgn.pcap")" "ITL ITLSEP001122334455.tlv, 4 records, signer CN=ITLRECOVERY_cucm-a-pub.example.com;OU=UC;O=Example;L=Auckland;ST=AKL;C=NZ, signature valid" "Info column"
+assert_contains "$(ts -r "$T/tftp-itl-ctl-sgn.pcap")" "ITL ITLSEP001122334455.tlv, 4 records, signer CN=ITLRECOVERY_cucm-a-pub.example.com, signature valid" "Info column"
+
+assert_contains "$(ts -r "$T/tftp-variants.pcap")" "ITL ITLSEPAABBCCDDEEFF.tlv, 3 records, BLANK ITL (rollback), signer CN=ITLRECOVERY_cucm-a-pub.example.com, signature valid" "Info column of the blank ITL"
+# The record that verified the signature is named (README: SAST record 1)
+assert_eq "1" "$(ts -r "$T/ITLSEP001122334455.tlv" -T fields -e ciscotl.signature.record)" "signer record"
+assert_contains "$(ts -r "$T/ITLSEP001122334455.tlv" -V)" "Record 1: SAST, CN=ITLRECOVERY_cucm-a-pub.example.com;OU=UC;O=Example;L=Auckland;ST=AKL;C=NZ, serial 81a395c7d2e04f6b8a1c3e5f7092b4d6 [signer of this file]" "signer record marked"
 
 finish
