@@ -14,7 +14,11 @@ home=$(mktemp -d "${TMPDIR:-/tmp}/sbd-home.XXXXXX")
 chmod 755 "$home"
 trap 'rm -rf "$home"' EXIT
 
+# An empty extcap directory: `tshark -G plugins` would otherwise run every
+# extcap program (with the sanitizer preload below, some of them abort).
+mkdir "$home/extcap"
 envs=(HOME="$home" WIRESHARK_PLUGIN_DIR="$stage" XDG_CONFIG_HOME="$home/.config"
+      WIRESHARK_EXTCAP_DIR="$home/extcap"
       LC_ALL=C.UTF-8 TZ=UTC WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
 # An ASan/UBSan build of the plugin needs the sanitizer runtime loaded first.
 if [ -f "$build/sanitize.env" ]; then
