@@ -21,6 +21,8 @@
 #include <epan/addr_resolv.h>
 #include <epan/to_str.h>
 #include <epan/tap.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
 #include <epan/dissectors/packet-http.h>
 #include <wsutil/str_util.h>
 #include <gcrypt.h>
@@ -224,6 +226,7 @@ static expert_field ei_trailing = EI_INIT;
 static expert_field ei_version = EI_INIT;
 static expert_field ei_duplicate_signer = EI_INIT;
 static expert_field ei_too_many_records = EI_INIT;
+static expert_field ei_x509_omitted = EI_INIT;
 
 static dissector_handle_t ciscotl_handle;
 static dissector_handle_t ciscotl_http_handle;
@@ -274,6 +277,13 @@ typedef struct {
     guint n_records;
     gboolean blank_trust_role; /* a TFTP/CCM+TFTP/TVS record without certificate */
     gboolean has_tvs;
+    /* Digests of the signed bytes, computed once per file for the
+     * (at most two) readings of the hash code, whatever the number of
+     * certificates tried. */
+    gboolean md_done[2];
+    gboolean md_ok[2];
+    guint8 md[2][SBD_MAX_DIGEST];
+    size_t md_len[2];
 } tl_file;
 
 /* What one client last downloaded (file scope), for .sgn verification. */
@@ -289,7 +299,9 @@ typedef struct {
     size_t der_len;
 } tl_trusted_cert;
 
-static wmem_map_t *trust_by_client;   /* address string -> tl_trust_state* */
+/* address string -> tl_trust_state* (both owned): only the last trust list
+ * of each client is kept, an older one is freed when it is replaced. */
+static GHashTable *trust_by_client;
 
 /* Verdict of a file remembered from the first pass (per frame). */
 typedef struct {
@@ -764,7 +776,7 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
 static const sbd_cert_fields record_cert_fields = {
     &hf_record_cert_serial, &hf_record_cert_subject, &hf_record_cert_issuer,
     &hf_record_cert_sha1, &hf_record_cert_sha256, &ei_bad_der,
-    &hf_record_cert_not_before, &hf_record_cert_not_after, &ei_cert_expired
+    &hf_record_cert_not_before, &hf_record_cert_not_after, &ei_cert_expired, &ei_x509_omitted
 };
 
 static proto_item *
@@ -1094,10 +1106,8 @@ dissect_records(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
 
 /* Verify the signature with one certificate; fills the hash used. */
 static sbd_verify_result
-verify_with_cert(const tl_file *f, const sbd_cert *cert, int *hash_used)
+verify_with_cert(tl_file *f, const sbd_cert *cert, int *hash_used)
 {
-    guint8 md[SBD_MAX_DIGEST];
-    size_t mdlen;
     sbd_verify_result r = SBD_VERIFY_UNSUPPORTED;
     int alt;
 
@@ -1105,9 +1115,14 @@ verify_with_cert(const tl_file *f, const sbd_cert *cert, int *hash_used)
         int algo = sbd_hash_algo_for_code((unsigned)f->hash_code, alt);
         if (!algo)
             continue;
-        if (!sbd_digest_with_hole(algo, f->data, f->len, f->sig_off, 3 + f->sig.len, md, &mdlen))
+        if (!f->md_done[alt]) {
+            f->md_done[alt] = TRUE;
+            f->md_ok[alt] = sbd_digest_with_hole(algo, f->data, f->len, f->sig_off, 3 + f->sig.len,
+                                                 f->md[alt], &f->md_len[alt]);
+        }
+        if (!f->md_ok[alt])
             continue;
-        r = sbd_cert_verify(cert, algo, md, mdlen, f->sig);
+        r = sbd_cert_verify(cert, algo, f->md[alt], f->md_len[alt], f->sig);
         if (r == SBD_VERIFY_VALID) {
             *hash_used = algo;
             return r;
@@ -1185,17 +1200,15 @@ static void
 trust_state_free(gpointer p)
 {
     tl_trust_state *ts = p;
+    guint i;
 
-    if (ts && ts->keys) {
-        guint i;
-        for (i = 0; i < ts->keys->len; i++)
-            g_free(g_array_index(ts->keys, tl_trusted_cert, i).der);
-        g_array_free(ts->keys, TRUE);
-        ts->keys = NULL;
-    }
+    if (!ts)
+        return;
+    for (i = 0; i < ts->keys->len; i++)
+        g_free(g_array_index(ts->keys, tl_trusted_cert, i).der);
+    g_array_free(ts->keys, TRUE);
+    g_free(ts);
 }
-
-static GSList *trust_states;   /* all tl_trust_state, for cleanup */
 
 static void
 remember_trust_list(packet_info *pinfo, const tl_file *f)
@@ -1205,7 +1218,7 @@ remember_trust_list(packet_info *pinfo, const tl_file *f)
 
     if (pinfo->dst.type == AT_NONE || !trust_by_client)
         return;
-    ts = wmem_new0(wmem_file_scope(), tl_trust_state);
+    ts = g_new0(tl_trust_state, 1);
     ts->frame = pinfo->num;
     ts->type = f->type;
     ts->keys = g_array_new(FALSE, FALSE, sizeof(tl_trusted_cert));
@@ -1219,8 +1232,8 @@ remember_trust_list(packet_info *pinfo, const tl_file *f)
         k.der = g_memdup2(r->cert.der.p, k.der_len);
         g_array_append_val(ts->keys, k);
     }
-    trust_states = g_slist_prepend(trust_states, ts);
-    wmem_map_insert(trust_by_client, address_to_str(wmem_file_scope(), &pinfo->dst), ts);
+    /* Replaces (and frees) what this client downloaded before. */
+    g_hash_table_insert(trust_by_client, address_to_str(NULL, &pinfo->dst), ts);
 }
 
 static void
@@ -1249,8 +1262,8 @@ add_signature_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
         } else {
             const tl_trust_state *ts = NULL;
             if (trust_by_client && pinfo->dst.type != AT_NONE)
-                ts = (const tl_trust_state *)wmem_map_lookup(trust_by_client,
-                                                             address_to_str(pinfo->pool, &pinfo->dst));
+                ts = (const tl_trust_state *)g_hash_table_lookup(trust_by_client,
+                                                                 address_to_str(pinfo->pool, &pinfo->dst));
             vd->status = verify_signed_file(f, ts, &vd->hash_algo);
             vd->trust_frame = ts ? ts->frame : 0;
         }
@@ -1433,6 +1446,23 @@ make_tap_info(packet_info *pinfo, const tl_file *f, ciscotl_sig_status status, c
     return ti;
 }
 
+/* The original file of a .sgn: XML or data.  Whatever it does to those
+ * dissectors, the caller's verdict and summary are still added. */
+static void
+dissect_payload(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree)
+{
+    TRY {
+        if (xml_handle && tvb_get_guint8(payload, 0) == '<')
+            call_dissector(xml_handle, payload, pinfo, tree);
+        else
+            call_dissector(data_handle, payload, pinfo, tree);
+    }
+    CATCH_BOUNDS_AND_DISSECTOR_ERRORS {
+        show_exception(payload, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+}
+
 int
 dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const char *filename)
 {
@@ -1445,6 +1475,10 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
     const char *signer;
     gboolean blank;
 
+    /* The name ends up in the tap information that the post-dissector
+     * reads at the end of the frame: keep a copy of our own. */
+    if (filename)
+        filename = wmem_strdup(pinfo->pool, filename);
     memset(&f, 0, sizeof f);
     f.len = tvb_captured_length(tvb);
     f.complete = f.len == tvb_reported_length(tvb);
@@ -1477,15 +1511,11 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
         if (f.type_from_content && type_from_name(f.header_name) == CISCOTL_TYPE_UNKNOWN)
             f.type = f.has_tvs ? CISCOTL_TYPE_ITL : CISCOTL_TYPE_CTL;
     } else if (f.header_end < f.len) {
-        tvbuff_t *payload = tvb_new_subset_remaining(tvb, f.header_end);
         if (f.type == CISCOTL_TYPE_ENC_SGN) {
             proto_tree_add_item(t, hf_encrypted_payload, tvb, f.header_end, -1, ENC_NA);
         } else {
             proto_tree_add_item(t, hf_payload, tvb, f.header_end, -1, ENC_NA);
-            if (xml_handle && tvb_get_guint8(tvb, f.header_end) == '<')
-                call_dissector(xml_handle, payload, pinfo, tree);
-            else
-                call_dissector(data_handle, payload, pinfo, tree);
+            dissect_payload(tvb_new_subset_remaining(tvb, f.header_end), pinfo, tree);
         }
     }
 
@@ -1639,7 +1669,7 @@ dissect_ciscotl_http_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 static void
 ciscotl_init(void)
 {
-    trust_by_client = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    trust_by_client = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, trust_state_free);
     if (pref_force_tftp_defragment) {
         module_t *tftp = prefs_find_module("tftp");
         pref_t *p = tftp ? prefs_find_preference(tftp, "defragment") : NULL;
@@ -1651,8 +1681,8 @@ ciscotl_init(void)
 static void
 ciscotl_cleanup(void)
 {
-    g_slist_free_full(trust_states, trust_state_free);
-    trust_states = NULL;
+    if (trust_by_client)
+        g_hash_table_destroy(trust_by_client);
     trust_by_client = NULL;
 }
 
@@ -1766,6 +1796,7 @@ proto_register_ciscotl(void)
         { &ei_version, { "ciscotl.version.unknown", PI_PROTOCOL, PI_NOTE, "Header version not seen before (known: 1.0, 1.2, 2.0)", EXPFILL } },
         { &ei_duplicate_signer, { "ciscotl.signature.duplicate_signer", PI_PROTOCOL, PI_WARN, "Several SAST records carry the signer's serial number", EXPFILL } },
         { &ei_too_many_records, { "ciscotl.too_many_records", PI_PROTOCOL, PI_NOTE, "Too many records kept", EXPFILL } },
+        { &ei_x509_omitted, { "ciscotl.record.x509_omitted", PI_UNDECODED, PI_NOTE, "X.509 subtree not shown (protocol layer limit)", EXPFILL } },
     };
     module_t *m;
     expert_module_t *em;

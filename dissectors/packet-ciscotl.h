@@ -69,7 +69,8 @@ typedef struct {
 } ciscotl_tap_info;
 
 /* Dissect a whole trust list or signed file; `filename` is the transport
- * name (TFTP/HTTP) or NULL.  Returns the bytes consumed. */
+ * name (TFTP/HTTP) or NULL (copied: it need not outlive the call).
+ * Returns the bytes consumed. */
 int dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                          const char *filename);
 

@@ -179,8 +179,11 @@ dissect_sbd(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
     const sbd_frame_view *v;
     proto_item *ti, *pi;
     proto_tree *t;
+    const char *capped_what;
+    guint32 capped_frame;
 
     if (!PINFO_FD_VISITED(pinfo)) {
+        sbd_checks_begin_frame(pinfo->num);
         feed_events(pinfo);
         feed_tls(pinfo, tree);
     } else if (!sbd_checks_finished()) {
@@ -188,6 +191,16 @@ dissect_sbd(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
         sbd_checks_finish();
     }
     v = sbd_checks_frame(pinfo->num);
+    capped_frame = sbd_checks_capped_frame(&capped_what);
+    if (capped_frame && capped_frame == pinfo->num) {
+        /* Where a limit was hit: shown even when this frame has nothing
+         * else of the checks (what was over the limit is not tracked). */
+        ti = proto_tree_add_item(tree, proto_sbd, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(ti);
+        expert_add_info_format(pinfo, ti, &ei_capped,
+                               "Limit reached here: %s; from this frame on, what is over the limit "
+                               "is not checked", capped_what ? capped_what : "?");
+    }
     if (!v || !v->phone)
         return 0;
 
@@ -256,7 +269,7 @@ dissect_sbd(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
             proto_item_set_generated(proto_tree_add_uint(t, hf_exchange_response, tvb, 0, 0, x->resp_frame));
     }
     add_findings(tvb, pinfo, t, v);
-    if (sbd_checks_capped())
+    if (capped_frame && pinfo->num > capped_frame)
         expert_add_info(pinfo, ti, &ei_capped);
 
     if (have_tap_listener(sbd_tap))

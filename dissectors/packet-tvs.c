@@ -122,6 +122,8 @@ static expert_field ei_no_roles = EI_INIT;
 static expert_field ei_no_response = EI_INIT;
 static expert_field ei_no_request = EI_INIT;
 static expert_field ei_command_mismatch = EI_INIT;
+static expert_field ei_tracking_capped = EI_INIT;
+static expert_field ei_x509_omitted = EI_INIT;
 
 static dissector_handle_t tvs_tls_handle;
 static dissector_handle_t tvs_tcp_handle;
@@ -131,7 +133,7 @@ static sbd_pref_bool_t pref_desegment = TRUE;
 
 static const sbd_cert_fields tvs_cert_fields = {
     &hf_cert_serial, &hf_cert_subject, &hf_cert_issuer, &hf_cert_sha1, &hf_cert_sha256,
-    &ei_bad_der, &hf_cert_not_before, &hf_cert_not_after, &ei_cert_expired
+    &ei_bad_der, &hf_cert_not_before, &hf_cert_not_after, &ei_cert_expired, &ei_x509_omitted
 };
 
 /* ---- request/response tracking ----------------------------------------
@@ -139,7 +141,16 @@ static const sbd_cert_fields tvs_cert_fields = {
  * request id to the requests carrying it, oldest first.  A response answers
  * the oldest request with its id that is still unanswered and was sent the
  * other way.  Each message finds its transaction again on later passes
- * through per-packet data keyed by its index within the frame. */
+ * through one per-frame array indexed by the message's position in the
+ * frame.
+ *
+ * Bounded: at most TVS_MAX_TRACKED requests per connection are tracked
+ * (a phone sends a handful); later requests and the responses that match
+ * none of the tracked ones get the expert info tvs.tracking.capped instead
+ * of links.  Adding a request and matching a response cost O(1) per
+ * request id (amortised), whatever the number of requests. */
+
+#define TVS_MAX_TRACKED 4096
 
 typedef struct tvs_trans {
     guint32 req_frame;
@@ -150,14 +161,26 @@ typedef struct tvs_trans {
     struct tvs_trans *next;      /* next request with the same id */
 } tvs_trans_t;
 
+/* The requests with one id: oldest, newest, oldest maybe unanswered. */
 typedef struct {
-    wmem_map_t *by_id;
+    tvs_trans_t *head;
+    tvs_trans_t *tail;
+    tvs_trans_t *open;
+} tvs_id_chain_t;
+
+typedef struct {
+    wmem_map_t *by_id;           /* request id -> tvs_id_chain_t* */
+    guint n_tracked;
 } tvs_conv_t;
+
+/* Stands for "not tracked: the connection's limit was reached". */
+static tvs_trans_t tvs_untracked;
 
 /* Per-frame state of one dissection (pinfo->pool). */
 typedef struct {
     guint n_pdus;                /* TVS messages seen so far in this frame */
     wmem_strbuf_t *info;         /* the Info text of all of them */
+    gboolean info_full;          /* longer than the column: no more appended */
 } tvs_frame_t;
 
 static gboolean
@@ -172,15 +195,53 @@ is_response(unsigned cmd)
     return cmd == TVS_CMD_VERIFY_RESPONSE || cmd == TVS_CMD_QUERY_RESPONSE;
 }
 
+/* The transactions of the messages of this frame, by message index
+ * (file scope, one proto-data entry per frame). */
+static wmem_array_t *
+frame_links(packet_info *pinfo, gboolean create)
+{
+    wmem_array_t *a = (wmem_array_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tvs, 0);
+
+    if (!a && create) {
+        a = wmem_array_new(wmem_file_scope(), sizeof(tvs_trans_t *));
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_tvs, 0, a);
+    }
+    return a;
+}
+
+static void
+set_link(packet_info *pinfo, guint pdu_index, tvs_trans_t *tr)
+{
+    wmem_array_t *a = frame_links(pinfo, TRUE);
+    tvs_trans_t *none = NULL;
+
+    while (wmem_array_get_count(a) <= pdu_index)
+        wmem_array_append_one(a, none);
+    *(tvs_trans_t **)wmem_array_index(a, pdu_index) = tr;
+}
+
+static tvs_trans_t *
+get_link(packet_info *pinfo, guint pdu_index)
+{
+    wmem_array_t *a = frame_links(pinfo, FALSE);
+
+    if (!a || pdu_index >= wmem_array_get_count(a))
+        return NULL;
+    return *(tvs_trans_t **)wmem_array_index(a, pdu_index);
+}
+
 static tvs_trans_t *
 tvs_track(packet_info *pinfo, unsigned cmd, guint32 id, guint pdu_index)
 {
     conversation_t *conv;
     tvs_conv_t *cd;
-    tvs_trans_t *tr, *head;
+    tvs_id_chain_t *ch;
+    tvs_trans_t *tr;
 
-    tr = (tvs_trans_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tvs, pdu_index);
-    if (tr || PINFO_FD_VISITED(pinfo))
+    if (PINFO_FD_VISITED(pinfo))
+        return get_link(pinfo, pdu_index);
+    tr = get_link(pinfo, pdu_index);
+    if (tr)
         return tr;
     if (!is_request(cmd) && !is_response(cmd))
         return NULL;
@@ -192,32 +253,47 @@ tvs_track(packet_info *pinfo, unsigned cmd, guint32 id, guint pdu_index)
         cd->by_id = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
         conversation_add_proto_data(conv, proto_tvs, cd);
     }
-    head = (tvs_trans_t *)wmem_map_lookup(cd->by_id, GUINT_TO_POINTER(id));
+    ch = (tvs_id_chain_t *)wmem_map_lookup(cd->by_id, GUINT_TO_POINTER(id));
 
     if (is_request(cmd)) {
-        tr = wmem_new0(wmem_file_scope(), tvs_trans_t);
-        tr->req_frame = pinfo->num;
-        tr->req_time = pinfo->abs_ts;
-        tr->req_cmd = (guint8)cmd;
-        tr->req_srcport = pinfo->srcport;
-        if (!head) {
-            wmem_map_insert(cd->by_id, GUINT_TO_POINTER(id), tr);
+        if (cd->n_tracked >= TVS_MAX_TRACKED) {
+            tr = &tvs_untracked;
         } else {
-            tvs_trans_t *t = head;
-            while (t->next)
-                t = t->next;
-            t->next = tr;
+            cd->n_tracked++;
+            tr = wmem_new0(wmem_file_scope(), tvs_trans_t);
+            tr->req_frame = pinfo->num;
+            tr->req_time = pinfo->abs_ts;
+            tr->req_cmd = (guint8)cmd;
+            tr->req_srcport = pinfo->srcport;
+            if (!ch) {
+                ch = wmem_new0(wmem_file_scope(), tvs_id_chain_t);
+                ch->head = ch->tail = ch->open = tr;
+                wmem_map_insert(cd->by_id, GUINT_TO_POINTER(id), ch);
+            } else {
+                ch->tail->next = tr;
+                ch->tail = tr;
+                if (!ch->open)
+                    ch->open = tr;
+            }
         }
     } else {
-        for (tr = head; tr; tr = tr->next) {
-            if (!tr->rep_frame && tr->req_frame <= pinfo->num && tr->req_srcport == pinfo->destport)
-                break;
+        tr = NULL;
+        if (ch) {
+            /* Answered requests at the front are passed for good. */
+            while (ch->open && ch->open->rep_frame)
+                ch->open = ch->open->next;
+            for (tr = ch->open; tr; tr = tr->next) {
+                if (!tr->rep_frame && tr->req_frame <= pinfo->num && tr->req_srcport == pinfo->destport)
+                    break;
+            }
         }
         if (tr)
             tr->rep_frame = pinfo->num;
+        else if (cd->n_tracked >= TVS_MAX_TRACKED)
+            tr = &tvs_untracked;     /* its request may be one of those not tracked */
     }
     if (tr)
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tvs, pdu_index, tr);
+        set_link(pinfo, pdu_index, tr);
     return tr;
 }
 
@@ -227,6 +303,12 @@ tvs_show_tracking(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_ite
 {
     proto_item *pi;
 
+    if (tr == &tvs_untracked) {
+        expert_add_info_format(pinfo, ti, &ei_tracking_capped,
+                               "Request/response matching stops after %u requests on one connection: "
+                               "this message is not linked", TVS_MAX_TRACKED);
+        return;
+    }
     if (is_request(cmd)) {
         if (tr && tr->rep_frame) {
             pi = proto_tree_add_uint(tree, hf_response_in, tvb, 0, 0, tr->rep_frame);
@@ -730,10 +812,20 @@ info_text(packet_info *pinfo, guint32 id, const tvs_msg_t *m)
 static void
 set_info(packet_info *pinfo, tvs_frame_t *fr, const char *text)
 {
-    if (!fr->info)
+    if (!fr->info) {
         fr->info = wmem_strbuf_new(pinfo->pool, text);
-    else
-        wmem_strbuf_append_printf(fr->info, " | %s", text);
+    } else if (!fr->info_full) {
+        /* Thousands of messages in one frame: the column shows the first
+         * ones (COL_MAX_INFO_LEN), so stop building the text there. */
+        if (wmem_strbuf_get_len(fr->info) >= COL_MAX_INFO_LEN) {
+            wmem_strbuf_append(fr->info, " | ...");
+            fr->info_full = TRUE;
+        } else {
+            wmem_strbuf_append_printf(fr->info, " | %s", text);
+        }
+    } else {
+        return;
+    }
     col_clear_fence(pinfo->cinfo, COL_INFO);
     col_clear(pinfo->cinfo, COL_INFO);
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(fr->info));
@@ -977,6 +1069,8 @@ proto_register_tvs(void)
         { &ei_no_response, { "tvs.no_response", PI_SEQUENCE, PI_WARN, "No response to this request in the capture", EXPFILL } },
         { &ei_no_request, { "tvs.no_request", PI_SEQUENCE, PI_WARN, "Response without a matching request (same id, same connection) in the capture", EXPFILL } },
         { &ei_command_mismatch, { "tvs.command.mismatch", PI_SEQUENCE, PI_WARN, "Response command does not fit the request", EXPFILL } },
+        { &ei_x509_omitted, { "tvs.cert.x509_omitted", PI_UNDECODED, PI_NOTE, "X.509 subtree not shown (protocol layer limit)", EXPFILL } },
+        { &ei_tracking_capped, { "tvs.tracking.capped", PI_SEQUENCE, PI_NOTE, "Too many requests on one connection: not linked", EXPFILL } },
     };
     module_t *m;
     expert_module_t *em;
@@ -1020,7 +1114,9 @@ tvs_port_delete(guint32 port, gpointer ptr _U_)
 }
 
 /* Also the preferences' apply callback: moves the TLS port registrations
- * to the current value of tvs.tls.port. */
+ * to the current value of tvs.tls.port.  Only when that value changed:
+ * re-registering TLS on the ports would undo a Decode As of them (e.g.
+ * tcp.port 2445 as TVS) when another TVS preference is set. */
 void
 proto_reg_handoff_tvs(void)
 {
@@ -1034,6 +1130,8 @@ proto_reg_handoff_tvs(void)
         dissector_add_for_decode_as("tcp.port", tvs_tcp_handle);
         initialized = TRUE;
     } else {
+        if (ranges_are_equal(registered_ports, pref_tls_ports))
+            return;
         range_foreach(registered_ports, tvs_port_delete, NULL);
         wmem_free(wmem_epan_scope(), registered_ports);
     }

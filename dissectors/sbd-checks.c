@@ -144,6 +144,9 @@ static struct {
     GPtrArray *findings;
     gboolean finished;
     gboolean capped;
+    guint32 frame;                /* frame being fed */
+    guint32 capped_frame;         /* where a limit was hit first */
+    const char *capped_what;
 } st;
 
 static void
@@ -264,6 +267,17 @@ ensure_state(void)
         sbd_checks_reset();
 }
 
+/* A SBD_MAX_* limit was hit while feeding frame st.frame. */
+static void
+cap_hit(const char *what)
+{
+    if (!st.capped) {
+        st.capped = TRUE;
+        st.capped_frame = st.frame;
+        st.capped_what = what;
+    }
+}
+
 static sbd_phone *
 phone_for(const char *ip)
 {
@@ -276,7 +290,7 @@ phone_for(const char *ip)
     if (ph)
         return ph;
     if (st.phones->len >= SBD_MAX_PHONES) {
-        st.capped = TRUE;
+        cap_hit("phones per capture (" G_STRINGIFY(SBD_MAX_PHONES) ")");
         return NULL;
     }
     ph = g_new0(sbd_phone, 1);
@@ -335,11 +349,11 @@ hex(const guint8 *p, unsigned n)
 }
 
 static gboolean
-room(GPtrArray *a)
+room(GPtrArray *a, const char *what)
 {
     if (a->len < SBD_MAX_ITEMS)
         return TRUE;
-    st.capped = TRUE;
+    cap_hit(what);
     return FALSE;
 }
 
@@ -487,7 +501,7 @@ note_name(sbd_phone *ph, const sbd_file *f)
     n = g_hash_table_lookup(st.names, f->name);
     if (!n) {
         if (g_hash_table_size(st.names) >= SBD_MAX_NAMES) {
-            st.capped = TRUE;
+            cap_hit("distinct file names (" G_STRINGIFY(SBD_MAX_NAMES) ")");
             return;
         }
         n = g_new0(name_seen, 1);
@@ -523,11 +537,14 @@ note_name(sbd_phone *ph, const sbd_file *f)
 void
 sbd_checks_file(guint32 frame, const char *client, const char *server, const ciscotl_tap_info *ti)
 {
-    sbd_phone *ph = phone_for(client);
+    sbd_phone *ph;
     sbd_file *f;
     sbd_frame_view *v;
 
-    if (!ph || !ti || !room(ph->files))
+    ensure_state();
+    st.frame = frame;
+    ph = phone_for(client);
+    if (!ph || !ti || !room(ph->files, "files per phone (" G_STRINGIFY(SBD_MAX_ITEMS) ")"))
         return;
     f = copy_file(frame, server, ti);
     if (!ph->has_mac && parse_mac(f->name, ph->mac))
@@ -656,7 +673,7 @@ session_for(sbd_phone *ph, const char *key, guint32 frame, const char *server, u
 
     if (s)
         return s;
-    if (!room(ph->sessions))
+    if (!room(ph->sessions, "TLS sessions to TVS per phone (" G_STRINGIFY(SBD_MAX_ITEMS) ")"))
         return NULL;
     s = g_new0(sbd_session, 1);
     s->frame = frame;
@@ -673,8 +690,10 @@ void
 sbd_checks_tls_hello13(const char *client, const char *client_port, const char *server, unsigned port)
 {
     ensure_state();
-    if (g_hash_table_size(st.tls13) < SBD_MAX_PHONES * 4)
+    if (g_hash_table_size(st.tls13) < SBD_MAX_TLS13)
         g_hash_table_add(st.tls13, session_key(client, client_port, server, port));
+    else
+        cap_hit("TLS 1.3 sessions to TVS (" G_STRINGIFY(SBD_MAX_TLS13) ")");
 }
 
 static void
@@ -692,11 +711,14 @@ void
 sbd_checks_tls_cert(guint32 frame, const char *client, const char *client_port, const char *server,
                     unsigned port, const guint8 *der, unsigned len)
 {
-    sbd_phone *ph = phone_for(client);
+    sbd_phone *ph;
     char *key;
     sbd_session *s;
     sbd_cert c;
 
+    ensure_state();
+    st.frame = frame;
+    ph = phone_for(client);
     if (!ph)
         return;
     key = session_key(client, client_port, server, port);
@@ -731,6 +753,7 @@ sbd_checks_tls_data(guint32 frame, const char *client, const char *client_port, 
     sbd_session *s;
 
     ensure_state();
+    st.frame = frame;
     key = session_key(client, client_port, server, port);
     if (!g_hash_table_contains(st.tls13, key) || g_hash_table_contains(st.sessions, key)) {
         g_free(key);
@@ -754,7 +777,7 @@ open_exchange(sbd_phone *ph, guint32 frame, const tvs_tap_info *ti)
 {
     sbd_exchange *x;
 
-    if (!room(ph->exchanges))
+    if (!room(ph->exchanges, "TVS exchanges per phone (" G_STRINGIFY(SBD_MAX_ITEMS) ")"))
         return NULL;
     x = g_new0(sbd_exchange, 1);
     x->req_frame = frame;
@@ -782,9 +805,12 @@ open_exchange(sbd_phone *ph, guint32 frame, const tvs_tap_info *ti)
 void
 sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
 {
-    sbd_phone *ph = phone_for(client);
+    sbd_phone *ph;
     guint i;
 
+    ensure_state();
+    st.frame = frame;
+    ph = phone_for(client);
     if (!ph || !ti)
         return;
     if (ti->has_mac && !ph->has_mac) {
@@ -948,4 +974,19 @@ gboolean
 sbd_checks_capped(void)
 {
     return st.capped;
+}
+
+void
+sbd_checks_begin_frame(guint32 frame)
+{
+    ensure_state();
+    st.frame = frame;
+}
+
+guint32
+sbd_checks_capped_frame(const char **what)
+{
+    if (what)
+        *what = st.capped ? st.capped_what : NULL;
+    return st.capped ? st.capped_frame : 0;
 }

@@ -20,6 +20,7 @@
 #define SBD_MAX_PHONES   10000   /* phones tracked per capture */
 #define SBD_MAX_ITEMS    512     /* files, sessions or TVS exchanges per phone */
 #define SBD_MAX_NAMES    10000   /* distinct file names compared across phones */
+#define SBD_MAX_TLS13    40000   /* TLS 1.3 sessions to TVS remembered (4 per phone) */
 
 typedef enum {
     SBD_TVS_NONE = 0,
@@ -175,6 +176,9 @@ typedef struct {
 
 /* Feed (first pass, frame order). Addresses are display strings. */
 void sbd_checks_reset(void);
+/* The frame the next calls belong to (the entry points with a frame
+ * argument set it too); a limit hit is reported on it. */
+void sbd_checks_begin_frame(guint32 frame);
 void sbd_checks_file(guint32 frame, const char *client, const char *server,
                      const ciscotl_tap_info *ti);
 void sbd_checks_tls_hello13(const char *client, const char *client_port, const char *server,
@@ -194,5 +198,7 @@ const sbd_frame_view *sbd_checks_frame(guint32 frame);
 GPtrArray *sbd_checks_phones(void);      /* sbd_phone* */
 GPtrArray *sbd_checks_findings(void);    /* sbd_finding*, in frame order after finish */
 gboolean sbd_checks_capped(void);        /* a SBD_MAX_* cap was hit */
+/* The frame where a limit was hit first (0: none) and which limit. */
+guint32 sbd_checks_capped_frame(const char **what);
 
 #endif

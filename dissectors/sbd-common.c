@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <epan/packet.h>
+#include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
@@ -67,6 +68,42 @@ sbd_hex(wmem_allocator_t *scope, const guint8 *p, size_t len)
     return s;
 }
 
+/* Protocol layers of a frame (pinfo->layers and the counters that go with
+ * it), to be put back after a subdissector call whose layers should not
+ * stay. */
+typedef struct {
+    guint count;
+    guint8 layer_num;
+    guint8 proto_layer_num;
+} sbd_layer_mark;
+
+static void
+layers_mark(packet_info *pinfo, sbd_layer_mark *m)
+{
+    m->count = pinfo->layers ? wmem_list_count(pinfo->layers) : 0;
+    m->layer_num = pinfo->curr_layer_num;
+    m->proto_layer_num = pinfo->curr_proto_layer_num;
+}
+
+static void
+layers_restore(packet_info *pinfo, const sbd_layer_mark *m)
+{
+    while (pinfo->layers && wmem_list_count(pinfo->layers) > m->count) {
+        wmem_list_frame_t *last = wmem_list_tail(pinfo->layers);
+        int proto_id = GPOINTER_TO_INT(wmem_list_frame_data(last));
+        int *n = pinfo->proto_layers ? (int *)wmem_map_lookup(pinfo->proto_layers,
+                                                              GINT_TO_POINTER(proto_id)) : NULL;
+        wmem_list_remove_frame(pinfo->layers, last);
+        if (n && *n > 0)
+            (*n)--;
+    }
+    pinfo->curr_layer_num = m->layer_num;
+    pinfo->curr_proto_layer_num = m->proto_layer_num;
+}
+
+/* Layers kept free for what follows the certificate in the frame. */
+#define SBD_LAYER_RESERVE 16
+
 gboolean
 sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo, proto_tree *tree,
                     proto_item *item, const sbd_cert_fields *f, sbd_cert *cert)
@@ -80,8 +117,10 @@ sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo, prot
     if (!cert)
         cert = &local;
     memset(cert, 0, sizeof *cert);
-    if (len <= 0 || tvb_captured_length_remaining(tvb, offset) < len)
+    if (len <= 0 || tvb_captured_length_remaining(tvb, offset) < len) {
+        expert_add_info(pinfo, item, f->ei_bad_der);     /* empty, or not all captured */
         return FALSE;
+    }
     der = (guint8 *)tvb_memdup(pinfo->pool, tvb, offset, len);
 
     sbd_digest(GCRY_MD_SHA1, der, len, md);
@@ -130,15 +169,33 @@ sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo, prot
     }
 
     /* The standard X.509 subtree.  dissect_x509af_Certificate is not
-     * exported by 4.0, the BER OID table entry of id-at-userCertificate is. */
-    ctvb = tvb_new_subset_length(tvb, offset, len);
-    TRY {
-        call_ber_oid_callback("2.5.4.36", ctvb, 0, pinfo, tree, NULL);
+     * exported by 4.0, the BER OID table entry of id-at-userCertificate is.
+     * It may add one layer per OID in the certificate, plus its own. */
+    {
+        sbd_layer_mark mark;
+        size_t need;
+
+        layers_mark(pinfo, &mark);
+        need = sbd_der_count_oids(der, (size_t)len, prefs.gui_max_tree_depth) + 1 + SBD_LAYER_RESERVE;
+        if (mark.count + need >= prefs.gui_max_tree_depth) {
+            if (f->ei_x509_omitted)
+                expert_add_info_format(pinfo, item, f->ei_x509_omitted,
+                                       "X.509 subtree not shown: the certificate could take the frame "
+                                       "past %u protocol layers (preference gui.max_tree_depth)",
+                                       prefs.gui_max_tree_depth);
+            return TRUE;
+        }
+        ctvb = tvb_new_subset_length(tvb, offset, len);
+        TRY {
+            call_ber_oid_callback("2.5.4.36", ctvb, 0, pinfo, tree, NULL);
+        }
+        CATCH_BOUNDS_AND_DISSECTOR_ERRORS {
+            /* the subtree is a view; the rest of the caller's tree stays */
+            show_exception(ctvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+        }
+        ENDTRY;
+        layers_restore(pinfo, &mark);
     }
-    CATCH_NONFATAL_ERRORS {
-        show_exception(ctvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
-    }
-    ENDTRY;
     return TRUE;
 }
 

@@ -58,13 +58,22 @@ typedef struct {
     int *hf_not_before;   /* FT_ABSOLUTE_TIME, optional */
     int *hf_not_after;    /* FT_ABSOLUTE_TIME, optional */
     expert_field *ei_expired;   /* optional: outside its validity at capture time */
+    expert_field *ei_x509_omitted;  /* optional: X.509 subtree left out (layer limit) */
 } sbd_cert_fields;
 
 /* Show the certificate at tvb[offset, offset+len) as a full X.509 subtree
  * (x509af.* fields) below `tree`, plus generated serial/subject/issuer and
  * SHA-1/SHA-256 of the DER.  Never throws for bad DER: it adds expert info
  * and returns FALSE.  `cert` (may be NULL) receives the parsed view; its
- * spans point into memory owned by pinfo->pool. */
+ * spans point into memory owned by pinfo->pool.
+ *
+ * The X.509 subtree is a view of one field, not a protocol layer of the
+ * frame: the layers Wireshark's X.509 dissector adds (x509af, and one per
+ * OID-dispatched value: x509ce, x509sat, ...; about 15 per certificate) are
+ * taken back afterwards, so that a frame may carry any number of
+ * certificates (epan refuses to call dissectors once a frame has
+ * prefs.gui_max_tree_depth layers).  A certificate that alone could reach
+ * that limit is shown without the subtree (f->ei_x509_omitted). */
 gboolean sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo,
                              proto_tree *tree, proto_item *item,
                              const sbd_cert_fields *f, sbd_cert *cert);

@@ -74,7 +74,10 @@ sbd_rsa_verify(int algo, const guint8 *digest, size_t digest_len, sbd_span n, sb
         return SBD_VERIFY_UNSUPPORTED;
     n = sbd_int_magnitude(n);
     e = sbd_int_magnitude(e);
-    if (n.len == 0 || e.len == 0 || n.len > 1024 || sig.len == 0 || sig.len > 1024)
+    if (e.len > SBD_MAX_RSA_EXPONENT_BYTES)
+        return SBD_VERIFY_UNSUPPORTED;      /* bounded time, see sbd-crypto.h */
+    if (n.len == 0 || e.len == 0 || n.len > SBD_MAX_RSA_MODULUS_BYTES || sig.len == 0 ||
+        sig.len > SBD_MAX_RSA_MODULUS_BYTES)
         return SBD_VERIFY_BAD_KEY;
     if (gcry_sexp_build(&key, NULL, "(public-key (rsa (n %b) (e %b)))",
                         (int)n.len, n.p, (int)e.len, e.p) != 0)

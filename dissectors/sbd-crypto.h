@@ -10,6 +10,14 @@
 
 #define SBD_MAX_DIGEST 64
 
+/* RSA keys used for signature checks: modulus up to 8192 bits, public
+ * exponent up to 64 bits (real keys use 3, 17 or 65537).  A longer
+ * exponent would make one check cost a large modular exponentiation
+ * (hostile files carry hundreds of certificates): such keys are reported
+ * as unsupported. */
+#define SBD_MAX_RSA_MODULUS_BYTES 1024
+#define SBD_MAX_RSA_EXPONENT_BYTES 8
+
 typedef enum {
     SBD_VERIFY_VALID,
     SBD_VERIFY_INVALID,
@@ -29,7 +37,10 @@ gboolean sbd_digest_with_hole(int algo, const guint8 *data, size_t len, size_t h
 /* Plain digest; returns its length (0 on error). */
 size_t sbd_digest(int algo, const guint8 *data, size_t len, guint8 *out);
 
-/* RSASSA-PKCS1-v1_5 verification of `sig` over `digest` with key (n, e). */
+/* RSASSA-PKCS1-v1_5 verification of `sig` over `digest` with key (n, e).
+ * SBD_VERIFY_UNSUPPORTED for an exponent longer than
+ * SBD_MAX_RSA_EXPONENT_BYTES, SBD_VERIFY_BAD_KEY for a modulus longer than
+ * SBD_MAX_RSA_MODULUS_BYTES. */
 sbd_verify_result sbd_rsa_verify(int algo, const guint8 *digest, size_t digest_len,
                                  sbd_span n, sbd_span e, sbd_span sig);
 

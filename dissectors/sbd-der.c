@@ -40,6 +40,50 @@ sbd_der_read(const guint8 *buf, size_t len, size_t *off, guint8 *tag, sbd_span *
     return TRUE;
 }
 
+/* Do the TLVs of buf[0, len) fill it exactly? */
+static gboolean
+der_fills(const guint8 *buf, size_t len)
+{
+    size_t off = 0;
+    guint8 tag;
+    sbd_span c;
+
+    while (off < len)
+        if (!sbd_der_read(buf, len, &off, &tag, &c))
+            return FALSE;
+    return len > 0;
+}
+
+static size_t
+count_oids(const guint8 *buf, size_t len, size_t limit, int depth)
+{
+    size_t off = 0, n = 0;
+    guint8 tag;
+    sbd_span c;
+
+    if (depth > 32)
+        return limit;
+    while (off < len && n < limit) {
+        if (!sbd_der_read(buf, len, &off, &tag, &c))
+            break;
+        if (tag == DER_OID)
+            n++;
+        else if (tag & 0x20)                                 /* constructed */
+            n += count_oids(c.p, c.len, limit - n, depth + 1);
+        else if (tag == 0x04 && der_fills(c.p, c.len))       /* OCTET STRING holding DER */
+            n += count_oids(c.p, c.len, limit - n, depth + 1);
+        else if (tag == DER_BIT_STRING && c.len > 1 && der_fills(c.p + 1, c.len - 1))
+            n += count_oids(c.p + 1, c.len - 1, limit - n, depth + 1);
+    }
+    return MIN(n, limit);
+}
+
+size_t
+sbd_der_count_oids(const guint8 *buf, size_t len, size_t limit)
+{
+    return count_oids(buf, len, limit, 0);
+}
+
 /* Read a TLV of an expected tag from a span cursor. */
 static gboolean
 expect(sbd_span in, size_t *off, guint8 want, sbd_span *content, sbd_span *whole)

@@ -40,6 +40,12 @@ typedef struct {
 gboolean sbd_der_read(const guint8 *buf, size_t len, size_t *off,
                       guint8 *tag, sbd_span *content);
 
+/* Number of OBJECT IDENTIFIERs in a DER value, also inside OCTET STRING and
+ * BIT STRING contents that are DER themselves: an upper bound for the
+ * OID-dispatched subdissector calls a BER dissector makes on it.  Bounded
+ * work: at most `limit` is returned (also for nesting deeper than 32). */
+size_t sbd_der_count_oids(const guint8 *buf, size_t len, size_t limit);
+
 /* Parse a DER certificate.  The certificate must fill `len` exactly. */
 gboolean sbd_cert_parse(const guint8 *der, size_t len, sbd_cert *c);
 

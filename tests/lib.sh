@@ -53,6 +53,36 @@ check_no_dissector_bug() {
     assert_not_contains "$out" "runtime error" "$what"
 }
 
+# Built with the sanitizers (tests/tshark.sh then preloads ASan)?
+SANITIZED=0
+[ -f "$BUILD/sanitize.env" ] && SANITIZED=1
+
+# bounded WHAT SECONDS MEGABYTES CMD...: run CMD under `timeout SECONDS` and
+# `ulimit -v` MEGABYTES and assert both bounds: not killed for time, and a
+# peak RSS (measured) of at most MEGABYTES.  `ulimit -v` is left out in a
+# sanitizer build (ASan reserves terabytes of address space); the measured
+# RSS is asserted there too.  Output (stdout and stderr) in $BOUNDED_OUT,
+# checked for sanitizer reports and dissector bugs; CMD's exit status in
+# $BOUNDED_RC.
+BOUNDED_OUT="$WORK/bounded.out"
+bounded() {
+    local what=$1 secs=$2 mb=$3 res rc t rss
+    shift 3
+    res=$(python3 "$SRC/tests/tools/measure.py" "$BOUNDED_OUT" bash -c \
+        'if [ "$1" = 0 ]; then ulimit -v "$2"; fi; shift 2; exec timeout -k 10 "$@"' \
+        bounded "$SANITIZED" "$((mb * 1024))" "$secs" "$@")
+    read -r rc t rss <<<"$res"
+    BOUNDED_RC=$rc
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        fail "$what: not finished within $secs s"
+    else
+        pass
+    fi
+    if [ "$rss" -le "$mb" ]; then pass; else fail "$what: peak RSS $rss MB > $mb MB"; fi
+    echo "$(basename "$0"): $what: exit $rc, $t s, peak RSS $rss MB (limits $secs s, $mb MB)" >&2
+    check_no_dissector_bug "$(grep -E 'Dissector bug|AddressSanitizer|runtime error' "$BOUNDED_OUT" | head -5 || true)" "$what"
+}
+
 finish() {
     echo "$(basename "$0"): $((CHECKS - FAILS)) checks passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]

@@ -124,6 +124,39 @@ main(int argc, char **argv)
         CHECK(!sbd_digest_with_hole(GCRY_MD_SHA1, (const guint8 *)data, 10, 8, 5, md, &mdlen),
               "hole past the end refused");
     }
+    /* OIDs of the sample certificate: `openssl asn1parse -inform DER` lists
+     * 14 OBJECTs, and the extKeyUsage value (OCTET STRING at 510) holds 3
+     * more (30 1E 06 08 2B06010505070301 06 08 ... 0302 06 08 ... 0305). */
+    CHECK(sbd_der_count_oids((const guint8 *)data + 0x3ec, 868, 1000) == 17, "OIDs in the certificate");
+    CHECK(sbd_der_count_oids((const guint8 *)data + 0x3ec, 868, 5) == 5, "OID count stops at the limit");
+    CHECK(sbd_der_count_oids((const guint8 *)data + 0x3ec, 100, 1000) == 0, "cut DER: no OID");
+    {
+        /* 40 nested SEQUENCEs around an OID: nesting deeper than 32 counts as the limit */
+        guint8 deep[2 * 40 + 3];
+        for (i = 0; i < 40; i++) {
+            deep[2 * i] = 0x30;
+            deep[2 * i + 1] = (guint8)(2 * (40 - i - 1) + 3);
+        }
+        deep[80] = 0x06; deep[81] = 1; deep[82] = 0x2a;
+        CHECK(sbd_der_count_oids(deep, sizeof deep, 1000) == 1000, "deep nesting counts as the limit");
+        CHECK(sbd_der_count_oids(deep + 2 * 20, sizeof deep - 2 * 20, 1000) == 1, "20 levels: one OID");
+    }
+
+    /* RSA exponents longer than 64 bits are not used (bounded time). */
+    {
+        static const guint8 e8[8] = { 0x80, 0, 0, 0, 0, 0, 0, 1 }, e9[9] = { 1, 0, 0, 0, 0, 0, 0, 0, 1 };
+        sbd_span se8 = { e8, 8 }, se9 = { e9, 9 };
+        sbd_span sig = { (const guint8 *)data + 0x6e, 256 };
+        guint8 md[SBD_MAX_DIGEST];
+        size_t mdlen;
+        sbd_digest_with_hole(GCRY_MD_SHA1, (const guint8 *)data, len, 0x6b, 259, md, &mdlen);
+        CHECK(sbd_rsa_verify(GCRY_MD_SHA1, md, mdlen, n, se9, sig) == SBD_VERIFY_UNSUPPORTED,
+              "9-byte exponent not used");
+        CHECK(sbd_rsa_verify(GCRY_MD_SHA1, md, mdlen, n, se8, sig) == SBD_VERIFY_INVALID,
+              "8-byte exponent used (and wrong)");
+        CHECK(sbd_rsa_verify(GCRY_MD_SHA1, md, mdlen, n, e, sig) == SBD_VERIFY_VALID, "65537 verifies");
+    }
+
     CHECK(sbd_hash_algo_for_code(1, FALSE) == GCRY_MD_SHA1, "code 1");
     CHECK(sbd_hash_algo_for_code(3, FALSE) == GCRY_MD_SHA512, "code 3");
     CHECK(sbd_hash_algo_for_code(3, TRUE) == GCRY_MD_SHA384, "code 3 old reading");

@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install everything the build, the tests and the generators need on
 # Debian 12 (bookworm) with apt-get.  Run as root or with sudo available.
+# clang, libclang-rt-14-dev (libFuzzer, the sanitizer runtimes) and llvm-14
+# (llvm-symbolizer, for readable crash reports) are for
+# the fuzz harnesses (-DSBD_FUZZ=ON, fuzz/README.md).
 set -eu
 SUDO=
 EXTRA=
@@ -15,4 +18,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config ca-certificates \
     libwireshark-dev libwiretap-dev libwsutil-dev libglib2.0-dev \
     libgcrypt20-dev libssl-dev openssl \
-    tshark python3 xxd util-linux $EXTRA >/dev/null
+    tshark python3 xxd util-linux clang libclang-rt-14-dev llvm-14 $EXTRA >/dev/null

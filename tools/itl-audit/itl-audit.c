@@ -8,22 +8,32 @@
  * (dissectors/sbd-checks.c) concluded: the trust lists each phone
  * downloaded, its TLS sessions to TVS, its TVS exchanges and the findings.
  *
- * The tool never looks at packet bytes itself.  The "sbd" post-dissector
+ * The tool never decodes trust traffic itself.  The "sbd" post-dissector
  * feeds the engine in frame order while epan dissects each record; after
  * the last record the tool calls sbd_checks_finish() and copies the
  * results into its own report structures before epan_free() runs the
  * cleanup routines (the engine is reset by an init routine at epan_new()
- * and by a cleanup routine at epan_free()).
+ * and by a cleanup routine at epan_free()).  What it does look at are the
+ * link/IP/UDP/TCP headers of each record (prefilter.c): records that
+ * cannot matter are not handed to epan at all, but keep their numbers.
+ *
+ * Pipeline: a reader thread reads and pre-filters the records and queues
+ * those epan must see; the main thread dissects them.  For one input the
+ * reader starts before libwireshark does, so reading overlaps its start.
+ * Several inputs are audited by worker processes forked after the start
+ * (-j), the main process printing their results in input order.
  *
  * Memory: one epan_dissect_t is reused for every record; the frame_data of
  * a record is destroyed after it is dissected, and only copies of the
  * reference / previous frames are kept for the timestamp callback.  What
- * grows is epan's own per-conversation state and the engine's per-phone
- * state, not per-packet data of this program.
+ * grows is epan's own per-conversation state (of the dissected
+ * conversations) and the engine's per-phone state, not per-packet data of
+ * this program; the pre-filter's tables are bounded.
  *
  * The layout of the text, JSON and CSV output is documented in README.md
  * next to this file.
  */
+#define _GNU_SOURCE 1      /* memfd_create */
 #include <wireshark.h>
 
 #include <errno.h>
@@ -34,8 +44,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -43,10 +59,12 @@
 #include <epan/epan_dissect.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
+#include <epan/prefs-int.h>
 #include <epan/secrets.h>
 #include <epan/timestamp.h>
 #include <epan/addr_resolv.h>
 #include <epan/frame_data.h>
+#include <epan/uat-int.h>
 #include <wiretap/wtap.h>
 #include <wsutil/buffer.h>
 #include <wsutil/filesystem.h>
@@ -56,6 +74,7 @@
 
 #include "sbd-common.h"
 #include "sbd-checks.h"
+#include "prefilter.h"
 
 #ifndef SBD_VERSION
 #error "SBD_VERSION must come from the build (sbd_dissectors compile definitions)"
@@ -92,7 +111,17 @@ static struct {
     gboolean phone_filter;
     guint8 phone_mac[6];
     gboolean progress;
+    gboolean prefilter;         /* FALSE: --no-prefilter */
+    unsigned jobs;              /* -j */
+    gboolean stats;             /* --stats */
 } opt;
+
+#define MAX_JOBS 256u
+
+/* libwireshark is started and the preferences are applied. */
+static gboolean epan_ready;
+/* What the pre-filter keeps, from the applied preferences. */
+static pf_config pf_effective;
 
 /* ========================================================================
  * The report of one input, copied out of the engine
@@ -189,10 +218,11 @@ typedef struct {
     gboolean capped;
     GPtrArray *phones;          /* rp_phone* */
     GPtrArray *findings;        /* rp_finding* */
+    char *stats;                /* --stats line, or NULL */
 } rp_input;
 
 /* Totals over all inputs (what survives the per-input reports). */
-static struct {
+typedef struct {
     unsigned inputs;
     unsigned errors;
     unsigned phones;
@@ -202,7 +232,9 @@ static struct {
     unsigned findings;
     unsigned verdicts[SBD_TVS_N];
     unsigned by_finding[SBD_F_N];
-} total;
+} totals_t;
+
+static totals_t total;
 
 static char *
 hex_or_null(const guint8 *p, unsigned len)
@@ -311,6 +343,7 @@ rp_input_free(rp_input *in)
     g_ptr_array_free(in->phones, TRUE);
     g_free(in->path);
     g_free(in->error);
+    g_free(in->stats);
     g_free(in);
 }
 
@@ -478,28 +511,46 @@ collect_report(rp_input *in)
 }
 
 static void
-add_to_totals(const rp_input *in)
+add_to_totals(totals_t *t, const rp_input *in)
 {
     guint i, v;
 
-    total.inputs++;
+    t->inputs++;
     if (in->error)
-        total.errors++;
+        t->errors++;
     for (i = 0; i < in->phones->len; i++) {
         const rp_phone *ph = g_ptr_array_index(in->phones, i);
-        total.phones++;
-        total.files += ph->files->len;
-        total.sessions += ph->sessions->len;
-        total.exchanges += ph->exchanges->len;
+        t->phones++;
+        t->files += ph->files->len;
+        t->sessions += ph->sessions->len;
+        t->exchanges += ph->exchanges->len;
         for (v = 0; v < SBD_TVS_N; v++)
-            total.verdicts[v] += ph->verdicts[v];
+            t->verdicts[v] += ph->verdicts[v];
     }
     for (i = 0; i < in->findings->len; i++) {
         const rp_finding *f = g_ptr_array_index(in->findings, i);
-        total.findings++;
+        t->findings++;
         if ((unsigned)f->code < SBD_F_N)
-            total.by_finding[f->code]++;
+            t->by_finding[f->code]++;
     }
+}
+
+static void
+totals_add(totals_t *t, const totals_t *d)
+{
+    guint i;
+
+    t->inputs += d->inputs;
+    t->errors += d->errors;
+    t->phones += d->phones;
+    t->files += d->files;
+    t->sessions += d->sessions;
+    t->exchanges += d->exchanges;
+    t->findings += d->findings;
+    for (i = 0; i < SBD_TVS_N; i++)
+        t->verdicts[i] += d->verdicts[i];
+    for (i = 0; i < SBD_F_N; i++)
+        t->by_finding[i] += d->by_finding[i];
 }
 
 /* ========================================================================
@@ -1686,19 +1737,6 @@ apply_preferences(void)
  * Reading one capture
  * ======================================================================== */
 
-/* ---- RECORD PRE-FILTER HOOK ---------------------------------------------
- * Called for every record wiretap returns, before epan sees it.  Return
- * FALSE to skip the record: it is then not dissected at all, but it still
- * counts, so the frame numbers in the report stay those of the original
- * file.  Keep in mind that skipping a record that belongs to a reassembled
- * PDU (a TFTP block, a TLS record) loses that PDU.  Today every record is
- * wanted; a later issue adds the filter. */
-static gboolean
-record_wanted(const wtap_rec *rec _U_, const guint8 *data _U_, guint32 framenum _U_)
-{
-    return TRUE;
-}
-
 static void
 progress(const char *path, unsigned idx, unsigned count, guint32 frames, gboolean done)
 {
@@ -1754,10 +1792,535 @@ is_document(wtap *wth)
     }
 }
 
+/* ========================================================================
+ * The record pre-filter: which ports matter
+ * ======================================================================== */
+
+/* Before epan is initialised (the first input is read while epan starts):
+ * only what the command line says.  TFTP 69, the --tvs-port list, HTTP
+ * 6970; TLS on other ports when a key log or RSA key was given. */
+static void
+prefilter_config_early(pf_config *cfg)
+{
+    guint i;
+
+    pf_config_init(cfg);
+    pf_config_add_udp(cfg, 69);
+    pf_config_add_tcp(cfg, 6970);
+    for (i = 0; i < opt.tvs_ports->len; i++)
+        pf_config_add_tcp(cfg, g_array_index(opt.tvs_ports, unsigned, i));
+    cfg->tls_any_port = opt.keylog != NULL || opt.rsa_keys->len > 0;
+}
+
+static void
+add_range_pref(pf_config *cfg, gboolean tcp, const char *module, const char *name)
+{
+    module_t *m = prefs_find_module(module);
+    pref_t *p = m ? prefs_find_preference(m, name) : NULL;
+    range_t *r = p ? prefs_get_range_value_real(p, pref_current) : NULL;
+    guint i;
+    guint32 port;
+
+    if (!r)
+        return;
+    for (i = 0; i < r->nranges; i++) {
+        for (port = r->ranges[i].low; port <= r->ranges[i].high && port < 65536; port++) {
+            if (tcp)
+                pf_config_add_tcp(cfg, port);
+            else
+                pf_config_add_udp(cfg, port);
+        }
+    }
+}
+
+static gboolean
+string_pref_set(module_t *m, const char *name)
+{
+    pref_t *p = m ? prefs_find_preference(m, name) : NULL;
+    const char *v = NULL;
+
+    if (p && (prefs_get_type(p) & (PREF_STRING | PREF_SAVE_FILENAME | PREF_OPEN_FILENAME | PREF_DIRNAME)))
+        v = prefs_get_string_value(p, pref_current);
+    return v && *v;
+}
+
+static gboolean
+uat_has_rows(const char *name)
+{
+    uat_t *u = uat_get_table_by_name(name);
+
+    return u && u->raw_data && u->raw_data->len > 0;
+}
+
+/* Can TLS be decrypted at all (key log, pre-shared key, RSA keys)?  Only
+ * then can TVS's heuristic find TVS inside TLS on a port that is not a TVS
+ * port.  Decryption Secrets Blocks in a capture switch it on as they are
+ * read. */
+static gboolean
+tls_decryption_configured(void)
+{
+    module_t *tls = prefs_find_module("tls");
+
+    return string_pref_set(tls, "keylog_file") || string_pref_set(tls, "psk") ||
+           string_pref_set(tls, "keys_list") || uat_has_rows("TLS Decrypt") ||
+           uat_has_rows("RSA Private Keys");
+}
+
+/* After the preferences are applied (-o, the user's profile): the ports
+ * epan itself dissects as TFTP / TVS / checked TVS sessions. */
+static void
+prefilter_config_effective(pf_config *cfg)
+{
+    pf_config_init(cfg);
+    add_range_pref(cfg, FALSE, "tftp", "udp.port");
+    pf_config_add_udp(cfg, 69);
+    add_range_pref(cfg, TRUE, "sbd", "tvs_ports");
+    add_range_pref(cfg, TRUE, "tvs", "tls.port");
+    pf_config_add_tcp(cfg, 6970);
+    cfg->tls_any_port = tls_decryption_configured();
+}
+
+/* ========================================================================
+ * Reading one capture: a reader thread
+ *
+ * The thread reads the records with wiretap, runs the pre-filter and
+ * queues the records epan must see (with the DSB secrets in between, in
+ * file order); the main thread dissects them.  The first input's thread
+ * starts before epan is initialised, so that reading overlaps epan's start.
+ *
+ * Wiretap's Buffer code keeps a global pool of small buffers that is not
+ * thread-safe: while a reader thread runs, only that thread creates, resets
+ * or frees wtap_rec and Buffer objects.  The main thread hands used items
+ * back for reuse and frees them only after joining the thread.
+ * ======================================================================== */
+
+typedef enum { QI_PACKET, QI_SECRETS, QI_END } qi_kind;
+
+typedef struct qitem {
+    struct qitem *next;
+    qi_kind kind;
+    /* QI_PACKET */
+    wtap_rec rec;
+    Buffer buf;
+    gint64 offset;
+    guint32 framenum;           /* record number in the file */
+    guint32 cum_bytes;          /* bytes of all records before it */
+    gboolean has_prev;
+    nstime_t prev_ts;           /* time stamp of record framenum - 1 */
+    /* QI_SECRETS */
+    guint32 secrets_type;
+    guint8 *secrets;
+    guint secrets_len;
+    /* QI_END */
+    int err;
+    gchar *err_info;
+} qitem;
+
+/* Records read ahead of the dissection.  While libwireshark starts, the
+ * reader of the first input must not stop at the first few hundred trust
+ * packets; without the pre-filter the bound keeps memory in check. */
+#define QUEUE_MAX_ITEMS 16384u
+#define QUEUE_MAX_BYTES (8u << 20)
+
+enum { CTL_ABORT = 1 };
+
+typedef struct {
+    char *path;
+    gboolean filter;
+    pf_config cfg;
+    GThread *thread;
+    GMutex lock;
+    GCond cond;
+    gint ctl;                   /* CTL_*, atomic, looked at for every record */
+    /* under lock */
+    qitem *head, *tail;
+    guint queued;
+    gsize queued_bytes;
+    qitem *free_items;
+    gboolean opened, done, paused, abort, consumer_waiting;
+    /* set when opening, before the thread starts */
+    wtap *wth;
+    int open_err;
+    gchar *open_err_info;
+    gboolean document;
+    int file_type;
+    /* set by the thread before the first item is queued */
+    nstime_t first_ts;
+    /* thread only; read after the join */
+    pf_state *pf;
+    gint progress;              /* atomic: records read so far */
+} reader;
+
+static _Thread_local reader *cur_reader;
+
+static void
+qitem_free(qitem *q)
+{
+    if (!q)
+        return;
+    if (q->kind == QI_PACKET) {
+        wtap_rec_cleanup(&q->rec);
+        ws_buffer_free(&q->buf);
+    }
+    g_free(q->secrets);
+    g_free(q->err_info);
+    g_free(q);
+}
+
+static void
+qitems_free(qitem *q)
+{
+    while (q) {
+        qitem *n = q->next;
+        qitem_free(q);
+        q = n;
+    }
+}
+
+/* With r->lock held: wait while the queue is full. */
+static void
+reader_block(reader *r, gboolean need_space)
+{
+    while (!r->abort && need_space && (r->queued >= QUEUE_MAX_ITEMS || r->queued_bytes >= QUEUE_MAX_BYTES)) {
+        r->paused = TRUE;
+        g_cond_broadcast(&r->cond);
+        g_cond_wait(&r->cond, &r->lock);
+    }
+    r->paused = FALSE;
+}
+
+static gboolean
+reader_push(reader *r, qitem *q, gboolean bounded)
+{
+    gboolean ok;
+
+    g_mutex_lock(&r->lock);
+    reader_block(r, bounded);
+    ok = !r->abort;
+    if (ok) {
+        q->next = NULL;
+        if (r->tail)
+            r->tail->next = q;
+        else
+            r->head = q;
+        r->tail = q;
+        r->queued++;
+        if (q->kind == QI_PACKET)
+            r->queued_bytes += ws_buffer_length(&q->buf);
+        if (r->consumer_waiting)
+            g_cond_broadcast(&r->cond);
+    }
+    g_mutex_unlock(&r->lock);
+    return ok;
+}
+
+/* An item to read the next record into: a recycled one or a new one. */
+static qitem *
+reader_item(reader *r)
+{
+    qitem *q;
+
+    g_mutex_lock(&r->lock);
+    q = r->free_items;
+    if (q)
+        r->free_items = q->next;
+    g_mutex_unlock(&r->lock);
+    if (q) {
+        wtap_rec_reset(&q->rec);
+    } else {
+        q = g_new0(qitem, 1);
+        wtap_rec_init(&q->rec);
+        ws_buffer_init(&q->buf, 1514);
+    }
+    q->kind = QI_PACKET;
+    q->next = NULL;
+    return q;
+}
+
+/* Called by wiretap, in the reader thread, for each Decryption Secrets
+ * Block (those read before the callback was set are replayed at once). */
+static void
+reader_secrets(guint32 secrets_type, const void *secrets, guint size)
+{
+    reader *r = cur_reader;
+    qitem *q = g_new0(qitem, 1);
+
+    q->kind = QI_SECRETS;
+    q->secrets_type = secrets_type;
+    q->secrets = g_memdup2(secrets, size);
+    q->secrets_len = size;
+    if (r->pf)
+        pf_enable_tls_any_port(r->pf);      /* TLS can now be decrypted */
+    if (!reader_push(r, q, FALSE))
+        qitem_free(q);
+}
+
+/* What frame_data_init() adds to the cumulative byte count. */
+static guint32
+record_len(const wtap_rec *rec)
+{
+    switch (rec->rec_type) {
+    case REC_TYPE_PACKET:
+        return rec->rec_header.packet_header.len;
+    case REC_TYPE_FT_SPECIFIC_EVENT:
+    case REC_TYPE_FT_SPECIFIC_REPORT:
+        return rec->rec_header.ft_specific_header.record_len;
+    case REC_TYPE_SYSCALL:
+        return rec->rec_header.syscall_header.event_len;
+    case REC_TYPE_SYSTEMD_JOURNAL_EXPORT:
+        return rec->rec_header.systemd_journal_export_header.record_len;
+    case REC_TYPE_CUSTOM_BLOCK:
+        return rec->rec_header.custom_block_header.length -
+               (rec->rec_header.custom_block_header.pen == PEN_NFLX ? 4 : 0);
+    default:
+        return 0;
+    }
+}
+
+static gpointer
+reader_main(gpointer data)
+{
+    reader *r = data;
+    int err = 0;
+    gchar *err_info = NULL;
+    gint64 offset = 0;
+    guint32 framenum = 0, cum = 0;
+    gboolean has_prev = FALSE, stop = FALSE;
+    nstime_t prev_ts;
+    qitem *cur, *end;
+    wtap *wth;
+
+    cur_reader = r;
+    nstime_set_zero(&prev_ts);
+    wth = r->wth;
+    if (r->filter)
+        r->pf = pf_new(&r->cfg);
+    wtap_set_cb_new_secrets(wth, reader_secrets);
+    cur = reader_item(r);
+    for (;;) {
+        gboolean wanted = TRUE;
+        nstime_t ts;
+
+        if (g_atomic_int_get(&r->ctl)) {
+            g_mutex_lock(&r->lock);
+            reader_block(r, FALSE);
+            stop = r->abort;
+            g_mutex_unlock(&r->lock);
+            if (stop)
+                break;
+        }
+        if (!wtap_read(wth, &cur->rec, &cur->buf, &err, &err_info, &offset))
+            break;
+        framenum++;
+        if (framenum == 1)
+            r->first_ts = cur->rec.ts;
+        if (r->pf && cur->rec.rec_type == REC_TYPE_PACKET)
+            wanted = pf_record(r->pf, cur->rec.rec_header.packet_header.pkt_encap, ws_buffer_start_ptr(&cur->buf),
+                               cur->rec.rec_header.packet_header.caplen,
+                               (cur->rec.presence_flags & WTAP_HAS_TS) ? (gint64)cur->rec.ts.secs : 0);
+        ts = cur->rec.ts;
+        if (wanted) {
+            guint32 len = record_len(&cur->rec);
+            cur->offset = offset;
+            cur->framenum = framenum;
+            cur->cum_bytes = cum;
+            cur->has_prev = has_prev;
+            cur->prev_ts = prev_ts;
+            if (!reader_push(r, cur, TRUE)) {
+                stop = TRUE;
+                break;
+            }
+            cur = reader_item(r);
+            cum += len;
+        } else {
+            cum += record_len(&cur->rec);
+            wtap_rec_reset(&cur->rec);
+        }
+        prev_ts = ts;
+        has_prev = TRUE;
+        if ((framenum & 0x3ff) == 0)
+            g_atomic_int_set(&r->progress, (gint)framenum);
+    }
+    qitem_free(cur);
+    g_atomic_int_set(&r->progress, (gint)framenum);
+    end = g_new0(qitem, 1);
+    end->kind = QI_END;
+    end->framenum = framenum;
+    end->err = stop ? 0 : err;
+    end->err_info = stop ? NULL : err_info;
+    if (stop)
+        g_free(err_info);
+    if (!reader_push(r, end, FALSE))
+        qitem_free(end);
+    g_mutex_lock(&r->lock);
+    r->done = TRUE;
+    g_cond_broadcast(&r->cond);
+    g_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+/* Open the input (in the calling thread: opening consults wiretap's tables
+ * of file readers, to which starting libwireshark adds Lua readers) and,
+ * if it is a capture, start the thread that reads it. */
+static reader *
+reader_start(const char *path)
+{
+    reader *r = g_new0(reader, 1);
+
+    r->path = g_strdup(path);
+    r->filter = opt.prefilter;
+    if (epan_ready)
+        r->cfg = pf_effective;
+    else
+        prefilter_config_early(&r->cfg);
+    g_mutex_init(&r->lock);
+    g_cond_init(&r->cond);
+    r->wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &r->open_err, &r->open_err_info, FALSE);
+    if (r->wth) {
+        r->document = is_document(r->wth);
+        r->file_type = wtap_file_type_subtype(r->wth);
+    }
+    r->opened = TRUE;
+    if (!r->wth || r->document)
+        r->done = TRUE;
+    else
+        r->thread = g_thread_new("itl-audit-reader", reader_main, r);
+    return r;
+}
+
+/* All queued items, waiting for at least one; NULL never. */
+static qitem *
+reader_take(reader *r, const char *path, unsigned idx, unsigned count)
+{
+    qitem *q;
+
+    g_mutex_lock(&r->lock);
+    while (!r->head) {
+        r->consumer_waiting = TRUE;
+        if (opt.progress) {
+            gint64 until = g_get_monotonic_time() + 200000;
+            if (!g_cond_wait_until(&r->cond, &r->lock, until) && !r->head) {
+                g_mutex_unlock(&r->lock);
+                progress(path, idx, count, (guint32)g_atomic_int_get(&r->progress), FALSE);
+                g_mutex_lock(&r->lock);
+            }
+        } else {
+            g_cond_wait(&r->cond, &r->lock);
+        }
+    }
+    r->consumer_waiting = FALSE;
+    q = r->head;
+    r->head = r->tail = NULL;
+    r->queued = 0;
+    r->queued_bytes = 0;
+    if (r->paused)
+        g_cond_broadcast(&r->cond);
+    g_mutex_unlock(&r->lock);
+    return q;
+}
+
+static void
+reader_recycle(reader *r, qitem *q)
+{
+    g_mutex_lock(&r->lock);
+    q->next = r->free_items;
+    r->free_items = q;
+    g_mutex_unlock(&r->lock);
+}
+
+/* Join the thread (telling it to stop first if abort). */
+static void
+reader_stop(reader *r, gboolean abort)
+{
+    if (abort) {
+        g_mutex_lock(&r->lock);
+        r->abort = TRUE;
+        g_atomic_int_or(&r->ctl, CTL_ABORT);
+        g_cond_broadcast(&r->cond);
+        g_mutex_unlock(&r->lock);
+    }
+    if (r->thread)
+        g_thread_join(r->thread);
+    r->thread = NULL;
+}
+
+/* Free a stopped reader, everything but r->wth (closed by the caller). */
+static void
+reader_free(reader *r)
+{
+    qitems_free(r->head);
+    qitems_free(r->free_items);
+    pf_free(r->pf);
+    g_free(r->open_err_info);
+    g_mutex_clear(&r->lock);
+    g_cond_clear(&r->cond);
+    g_free(r->path);
+    g_free(r);
+}
+
+static void
+reader_finish(reader *r, gboolean abort)
+{
+    if (!r)
+        return;
+    reader_stop(r, abort);
+    reader_free(r);
+}
+
+/* Stop and discard a reader, closing its file. */
+static void
+reader_abort(reader *r)
+{
+    wtap *wth;
+
+    if (!r)
+        return;
+    reader_stop(r, TRUE);
+    wth = r->wth;
+    reader_free(r);
+    if (wth)
+        wtap_close(wth);
+}
+
+/* Could the input be read at all?  (Decided without opening it.) */
+static gboolean
+item_readable(const input_item *it)
+{
+    struct stat st;
+
+    if (it->error)
+        return FALSE;
+    return !(stat(it->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0);
+}
+
+static char *
+stats_line(const input_item *it, reader *r, guint32 frames, gint64 usec)
+{
+    GString *s = g_string_new(NULL);
+
+    g_string_append_printf(s, "%s: stats: %s: %u records in %.3f s", PROGNAME, T(it->path), frames, usec / 1e6);
+    if (r->pf) {
+        const pf_stats *ps = pf_get_stats(r->pf);
+        g_string_append_printf(s, ", %" G_GUINT64_FORMAT " to epan (%" G_GUINT64_FORMAT " not understood, %"
+                               G_GUINT64_FORMAT " for a full table); TFTP requests %" G_GUINT64_FORMAT
+                               ", ended %" G_GUINT64_FORMAT "; TLS connections tracked %" G_GUINT64_FORMAT
+                               "; fragments dropped %" G_GUINT64_FORMAT "; peak table entries tftp %u, tcp %u, "
+                               "fragments %u; live at the end tftp %u, tcp %u, fragments %u",
+                               ps->kept, ps->kept_unparsed, ps->kept_overflow, ps->tftp_requests, ps->tftp_ended,
+                               ps->tls_tracked, ps->frag_dropped, ps->peak_tftp, ps->peak_tcp, ps->peak_frag,
+                               ps->live_tftp, ps->live_tcp, ps->live_frag);
+    } else {
+        g_string_append(s, ", all to epan (no pre-filter)");
+    }
+    g_string_append_c(s, '\n');
+    return g_string_free(s, FALSE);
+}
+
 /* Returns the report of the input, or NULL if the input is skipped (a file
- * met in a directory walk that is not a capture). */
+ * met in a directory walk that is not a capture).  `r`: a reader already
+ * started on this input (the first one), or NULL. */
 static rp_input *
-process_item(const input_item *it, unsigned idx, unsigned count)
+process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
 {
     static const struct packet_provider_funcs funcs = {
         .get_frame_ts = get_frame_ts,
@@ -1765,26 +2328,21 @@ process_item(const input_item *it, unsigned idx, unsigned count)
     struct packet_provider_data prov;
     frame_data ref_frame, prev_dis_frame, prev_cap_frame;
     rp_input *in;
-    wtap *wth;
     epan_t *session;
     epan_dissect_t *edt;
-    wtap_rec rec;
-    Buffer buf;
-    int err = 0, file_type;
-    gchar *err_info = NULL;
-    gint64 offset;
-    guint32 framenum = 0, cum_bytes = 0;
+    guint32 cum_bytes = 0, frames = 0;
     nstime_t elapsed;
-    struct stat st;
-    gint64 last_progress = 0;
     gboolean named = it->explicit_path || has_capture_extension(it->path);
+    gboolean end = FALSE, first = TRUE;
+    gint64 t0 = g_get_monotonic_time(), last_progress = 0;
+    wtap *wth;
 
     if (it->error) {
         in = rp_input_new(it->path);
         in->error = g_strdup(it->error);
         return in;
     }
-    if (stat(it->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+    if (!item_readable(it)) {
         if (!named)
             return NULL;
         in = rp_input_new(it->path);
@@ -1793,21 +2351,38 @@ process_item(const input_item *it, unsigned idx, unsigned count)
     }
 
     progress(it->path, idx, count, 0, FALSE);
-    wth = wtap_open_offline(it->path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
-    if (!wth) {
+    /* A reader started before the preferences were known may filter with
+     * less than they ask for (a -o or a profile that adds TVS or TFTP
+     * ports, or TLS keys): read the input again. */
+    if (r && r->filter && !pf_config_covers(&r->cfg, &pf_effective)) {
+        reader_abort(r);
+        r = NULL;
+    }
+    /* Opened before libwireshark started: without the file readers its Lua
+     * plugins add.  Try again. */
+    if (r && !r->wth) {
+        reader_finish(r, FALSE);
+        r = NULL;
+    }
+    if (!r)
+        r = reader_start(it->path);
+    if (!r->wth) {
+        int err = r->open_err;
+        char *why = wtap_error_text(err, r->open_err_info);
+        reader_finish(r, FALSE);
+        progress(it->path, idx, count, 0, TRUE);
         if (!named && err == WTAP_ERR_FILE_UNKNOWN_FORMAT) {
-            g_free(err_info);
-            progress(it->path, idx, count, 0, TRUE);
+            g_free(why);
             return NULL;
         }
         in = rp_input_new(it->path);
-        in->error = wtap_error_text(err, err_info);
-        g_free(err_info);
-        progress(it->path, idx, count, 0, TRUE);
+        in->error = why;
         return in;
     }
-    if (is_document(wth)) {
-        char *what = g_strdup(wtap_file_type_subtype_description(wtap_file_type_subtype(wth)));
+    if (r->document) {
+        char *what = g_strdup(wtap_file_type_subtype_description(r->file_type));
+        wth = r->wth;
+        reader_finish(r, FALSE);
         wtap_close(wth);
         progress(it->path, idx, count, 0, TRUE);
         if (!named) {
@@ -1820,73 +2395,92 @@ process_item(const input_item *it, unsigned idx, unsigned count)
         return in;
     }
     in = rp_input_new(it->path);
-    file_type = wtap_file_type_subtype(wth);
 
     memset(&prov, 0, sizeof prov);
-    prov.wth = wth;
+    prov.wth = r->wth;
     nstime_set_zero(&elapsed);
 
     /* epan_new() runs the init routines: the engine is reset and the
      * plugin switches TFTP reassembly on. */
     session = epan_new(&prov, &funcs);
-    /* After epan_new(): decryption secrets from pcapng DSBs (those read so
-     * far are replayed at once, later ones arrive while reading). */
-    wtap_set_cb_new_secrets(wth, secrets_wtap_callback);
     /* A tree is always built: the post-dissector reads TLS fields from it. */
     edt = epan_dissect_new(session, TRUE, FALSE);
 
-    wtap_rec_init(&rec);
-    ws_buffer_init(&buf, 1514);
-    while (wtap_read(wth, &rec, &buf, &err, &err_info, &offset)) {
-        frame_data fd;
-        tvbuff_t *tvb;
-        gint cap, rep;
+    while (!end) {
+        qitem *q = reader_take(r, it->path, idx, count);
+        while (q) {
+            qitem *next = q->next;
+            if (q->kind == QI_SECRETS) {
+                /* Decryption Secrets Blocks, in file order. */
+                secrets_wtap_callback(q->secrets_type, q->secrets, q->secrets_len);
+                qitem_free(q);
+            } else if (q->kind == QI_END) {
+                frames = q->framenum;
+                if (q->err != 0) {
+                    char *why = wtap_error_text(q->err, q->err_info);
+                    rp_input_set_error(in, "%s after frame %u", why, frames);
+                    g_free(why);
+                }
+                qitem_free(q);
+                end = TRUE;
+            } else {
+                frame_data fd;
+                tvbuff_t *tvb;
+                gint cap, rep;
 
-        framenum++;
-        if (!record_wanted(&rec, ws_buffer_start_ptr(&buf), framenum)) {
-            wtap_rec_reset(&rec);
-            continue;
+                /* Frame numbers, times relative to the first record and
+                 * to the previous one, cumulative bytes: as if every
+                 * record had been dissected. */
+                if (first && q->framenum != 1) {
+                    memset(&ref_frame, 0, sizeof ref_frame);
+                    ref_frame.num = 1;
+                    ref_frame.abs_ts = r->first_ts;
+                    prov.ref = &ref_frame;
+                }
+                first = FALSE;
+                if (q->has_prev && (!prov.prev_cap || prov.prev_cap->num != q->framenum - 1)) {
+                    memset(&prev_cap_frame, 0, sizeof prev_cap_frame);
+                    prev_cap_frame.num = q->framenum - 1;
+                    prev_cap_frame.abs_ts = q->prev_ts;
+                    prov.prev_cap = &prev_cap_frame;
+                }
+                cum_bytes = q->cum_bytes;
+                frame_data_init(&fd, q->framenum, &q->rec, q->offset, cum_bytes);
+                frame_data_set_before_dissect(&fd, &elapsed, &prov.ref, prov.prev_dis);
+                if (prov.ref == &fd) {
+                    ref_frame = fd;
+                    ref_frame.pfd = NULL;
+                    prov.ref = &ref_frame;
+                }
+                prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+                cap = (gint)MIN(fd.cap_len, (guint32)G_MAXINT);
+                rep = (gint)MIN(MAX(fd.pkt_len, fd.cap_len), (guint32)G_MAXINT);
+                tvb = tvb_new_real_data(ws_buffer_start_ptr(&q->buf), cap, rep);
+                epan_dissect_run_with_taps(edt, r->file_type, &q->rec, tvb, &fd, NULL);
+                frame_data_set_after_dissect(&fd, &cum_bytes);
+
+                prev_dis_frame = fd;
+                prev_dis_frame.pfd = NULL;
+                prov.prev_dis = &prev_dis_frame;
+                prev_cap_frame = fd;
+                prev_cap_frame.pfd = NULL;
+                prov.prev_cap = &prev_cap_frame;
+
+                epan_dissect_reset(edt);
+                frame_data_destroy(&fd);
+                reader_recycle(r, q);
+            }
+            q = next;
         }
-        frame_data_init(&fd, framenum, &rec, offset, cum_bytes);
-        frame_data_set_before_dissect(&fd, &elapsed, &prov.ref, prov.prev_dis);
-        if (prov.ref == &fd) {
-            ref_frame = fd;
-            ref_frame.pfd = NULL;
-            prov.ref = &ref_frame;
-        }
-        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
-        cap = (gint)MIN(fd.cap_len, (guint32)G_MAXINT);
-        rep = (gint)MIN(MAX(fd.pkt_len, fd.cap_len), (guint32)G_MAXINT);
-        tvb = tvb_new_real_data(ws_buffer_start_ptr(&buf), cap, rep);
-        epan_dissect_run_with_taps(edt, file_type, &rec, tvb, &fd, NULL);
-        frame_data_set_after_dissect(&fd, &cum_bytes);
-
-        prev_dis_frame = fd;
-        prev_dis_frame.pfd = NULL;
-        prov.prev_dis = &prev_dis_frame;
-        prev_cap_frame = fd;
-        prev_cap_frame.pfd = NULL;
-        prov.prev_cap = &prev_cap_frame;
-
-        epan_dissect_reset(edt);
-        frame_data_destroy(&fd);
-        wtap_rec_reset(&rec);
-
-        if (opt.progress && (framenum & 0x3ff) == 0) {
+        if (opt.progress) {
             gint64 now = g_get_monotonic_time();
             if (now - last_progress > 200000) {
-                progress(it->path, idx, count, framenum, FALSE);
+                progress(it->path, idx, count, (guint32)g_atomic_int_get(&r->progress), FALSE);
                 last_progress = now;
             }
         }
     }
-    in->frames = framenum;
-    if (err != 0) {
-        char *why = wtap_error_text(err, err_info);
-        rp_input_set_error(in, "%s after frame %u", why, framenum);
-        g_free(why);
-    }
-    g_free(err_info);
+    in->frames = frames;
 
     /* Conclusions, then copy them out: epan_free() runs the cleanup
      * routines, which reset the engine. */
@@ -1895,13 +2489,15 @@ process_item(const input_item *it, unsigned idx, unsigned count)
 
     epan_dissect_free(edt);
     epan_free(session);
-    wtap_rec_cleanup(&rec);
-    ws_buffer_free(&buf);
+    reader_stop(r, FALSE);
+    if (opt.stats)
+        in->stats = stats_line(it, r, frames, g_get_monotonic_time() - t0);
+    wth = r->wth;
+    reader_free(r);
     wtap_close(wth);
-    progress(it->path, idx, count, framenum, TRUE);
+    progress(it->path, idx, count, frames, TRUE);
     return in;
 }
-
 /* ========================================================================
  * Command line
  * ======================================================================== */
@@ -1929,6 +2525,12 @@ print_usage(FILE *f)
         "  --json              one JSON document on stdout\n"
         "  --csv               one CSV row per finding on stdout\n"
         "  -q, --quiet         text output: the summary line only\n"
+        "  -j, --jobs N        audit N inputs at a time, in worker processes (default:\n"
+        "                      the number of processors); the output is the same\n"
+        "  --no-prefilter      hand every record to libwireshark (slow; for checks)\n"
+        "  --stats             per input: records read, records dissected, pre-filter\n"
+        "                      tables; at the end: time to start libwireshark, peak\n"
+        "                      memory (on stderr)\n"
         "  -h, --help          this help\n"
         "  -V, --version       version\n"
         "\n"
@@ -2010,7 +2612,7 @@ usage_error(const char *fmt, ...)
     return 2;
 }
 
-enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV };
+enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV, OPT_NO_PREFILTER, OPT_STATS };
 
 /* Returns -1 to go on, or an exit status. */
 /* Several --keylog files: one key log for libwireshark, in a private
@@ -2063,6 +2665,9 @@ parse_args(int argc, char **argv)
         { "json", no_argument, NULL, OPT_JSON },
         { "csv", no_argument, NULL, OPT_CSV },
         { "quiet", no_argument, NULL, 'q' },
+        { "jobs", required_argument, NULL, 'j' },
+        { "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
+        { "stats", no_argument, NULL, OPT_STATS },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -2072,7 +2677,7 @@ parse_args(int argc, char **argv)
     int c;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_KEYLOG:
             g_ptr_array_add(opt.keylogs, optarg);
@@ -2104,6 +2709,17 @@ parse_args(int argc, char **argv)
             break;
         case 'q':
             opt.quiet = TRUE;
+            break;
+        case 'j':
+            if (!parse_port(optarg, &port) || port > MAX_JOBS)
+                return usage_error("-j wants a number of jobs 1-%u, got \"%s\"", MAX_JOBS, optarg);
+            opt.jobs = port;
+            break;
+        case OPT_NO_PREFILTER:
+            opt.prefilter = FALSE;
+            break;
+        case OPT_STATS:
+            opt.stats = TRUE;
             break;
         case 'h':
             print_usage(stdout);
@@ -2148,6 +2764,605 @@ parse_args(int argc, char **argv)
     return -1;
 }
 
+/* ========================================================================
+ * libwireshark start (once per run)
+ * ======================================================================== */
+
+static gboolean epan_started;   /* epan_init() ran: epan_cleanup() at exit */
+static gint64 epan_start_usec;
+
+static gboolean
+ensure_epan(void)
+{
+    gint64 t0;
+
+    if (epan_ready)
+        return TRUE;
+    t0 = g_get_monotonic_time();
+    /* Our dissectors, statically, before epan_init; epan plugins are not
+     * loaded, so an installed copy of the cucm-sbd plugin cannot clash. */
+    sbd_register_protocols();
+    if (!epan_init(NULL, NULL, FALSE)) {
+        fprintf(stderr, "%s: libwireshark initialisation failed\n", PROGNAME);
+        return FALSE;
+    }
+    epan_started = TRUE;
+    epan_load_settings();
+    disable_name_resolution();          /* addresses stay numeric, no DNS */
+    if (!apply_preferences())
+        return FALSE;
+    prefilter_config_effective(&pf_effective);
+    epan_ready = TRUE;
+    epan_start_usec = g_get_monotonic_time() - t0;
+    return TRUE;
+}
+
+/* ========================================================================
+ * Per-input results: formatted once, printed in input order
+ *
+ * Serial and parallel runs share this path: an input's text / JSON / CSV
+ * fragment and its stderr lines are produced in full, then printed; with
+ * -j the fragment comes from a worker process through a memory file.
+ * ======================================================================== */
+
+typedef struct {
+    gboolean present;           /* FALSE: a file of a walk that was skipped */
+    gboolean error;
+    char *err_text;             /* stderr lines (error, --stats), or NULL */
+    char *out;                  /* the formatted fragment */
+    size_t out_len;
+    totals_t delta;
+} input_result;
+
+static void
+result_clear(input_result *res)
+{
+    free(res->out);             /* open_memstream() memory */
+    g_free(res->err_text);
+    memset(res, 0, sizeof *res);
+}
+
+static void
+format_result(rp_input *in, input_result *res)
+{
+    GString *e = g_string_new(NULL);
+    FILE *m;
+
+    memset(res, 0, sizeof *res);
+    res->present = TRUE;
+    res->error = in->error != NULL;
+    if (in->error)
+        g_string_append_printf(e, "%s: %s: %s\n", PROGNAME, T(in->path), T(in->error));
+    if (in->stats)
+        g_string_append(e, in->stats);
+    if (e->len)
+        res->err_text = g_string_free(e, FALSE);
+    else
+        g_string_free(e, TRUE);
+    add_to_totals(&res->delta, in);
+    m = open_memstream(&res->out, &res->out_len);
+    if (!m) {
+        fprintf(stderr, "%s: out of memory\n", PROGNAME);
+        exit(2);
+    }
+    if (opt.format == OUT_JSON) {
+        /* One element of "inputs"; the separator is added when printing. */
+        FILE *keep = jw.f;
+        int depth = jw.depth;
+        gboolean first = jw.first[2];
+        jw.f = m;
+        jw.depth = 2;
+        jw.first[2] = TRUE;
+        json_input(in);
+        jw.f = keep;
+        jw.depth = depth;
+        jw.first[2] = first;
+    } else if (opt.format == OUT_CSV) {
+        csv_input(m, in);
+    } else if (!opt.quiet) {
+        text_input(m, in);
+    }
+    if (fclose(m) != 0) {
+        fprintf(stderr, "%s: out of memory\n", PROGNAME);
+        exit(2);
+    }
+    g_ptr_array_set_size(scratch, 0);
+}
+
+static void
+run_input(guint n, reader *r, input_result *res)
+{
+    const input_item *it = g_ptr_array_index(items, n);
+    rp_input *in = process_item(it, n + 1, items->len, r);
+
+    memset(res, 0, sizeof *res);
+    if (!in)
+        return;
+    format_result(in, res);
+    rp_input_free(in);
+}
+
+static gboolean any_error, json_any;
+
+/* Print one result; FALSE when stdout went away. */
+static gboolean
+emit_result(const input_result *res)
+{
+    if (!res->present)
+        return TRUE;
+    if (res->error)
+        any_error = TRUE;
+    if (res->err_text)
+        fputs(res->err_text, stderr);
+    totals_add(&total, &res->delta);
+    if (opt.format == OUT_JSON) {
+        if (json_any)
+            fputc(',', stdout);
+        json_any = TRUE;
+        jw.first[2] = FALSE;
+    }
+    if (res->out_len)
+        fwrite(res->out, 1, res->out_len, stdout);
+    return fflush(stdout) == 0 && !ferror(stdout);
+}
+
+static long
+status_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    size_t klen = strlen(key);
+    long v = -1;
+
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+            v = strtol(line + klen + 1, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+/* ========================================================================
+ * Several inputs: a pool of worker processes (-j N)
+ *
+ * libwireshark keeps global state, so inputs run in parallel in separate
+ * processes.  Workers are forked after libwireshark has started (they share
+ * its memory copy-on-write and do not start it again) and audit one input
+ * after the other, as a serial run does.  Wireshark's per-capture setup
+ * (name resolution tables read again, every dissector's init routine) leaves
+ * some memory behind for each capture, so a worker whose private memory
+ * has grown by WORKER_RECYCLE_KB retires after its input and a fresh one is
+ * forked.  With -j 1 one worker does it all, so a long folder walk does not
+ * grow either.
+ *
+ * The main process hands out input numbers over a socket per worker; a
+ * worker answers with the number and a memory file holding the result
+ * (counts, stderr lines, formatted fragment).  The main process prints the
+ * results in input order: the output is that of a serial run.
+ * ======================================================================== */
+
+#define WIRE_MAGIC 0x49544c41u          /* "ITLA" */
+#define RESULT_WINDOW 64u               /* results waiting to be printed, per job */
+#define WORKER_RECYCLE_KB (64 * 1024)
+#define NO_INPUT G_MAXUINT32
+
+typedef struct {
+    guint32 magic;
+    guint32 present;
+    guint32 error;
+    guint32 pad;
+    guint64 err_len;
+    guint64 out_len;
+    totals_t delta;
+} wire_hdr;
+
+typedef struct {
+    guint32 n;                  /* input number */
+    guint32 retire;             /* the worker exits after this message */
+} wire_msg;
+
+typedef enum { S_WAIT = 0, S_RUN, S_DONE, S_PRINTED } slot_state;
+
+typedef struct {
+    slot_state state;
+    input_result res;
+} slot_t;
+
+typedef struct {
+    pid_t pid;
+    int sock;
+    guint32 busy;               /* input number, or NO_INPUT */
+    gboolean alive;
+} worker_t;
+
+static gboolean
+write_all(int fd, const void *p, size_t len)
+{
+    const char *c = p;
+
+    while (len) {
+        ssize_t w = write(fd, c, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return FALSE;
+        c += w;
+        len -= (size_t)w;
+    }
+    return TRUE;
+}
+
+static gboolean
+read_all(int fd, void *p, size_t len)
+{
+    char *c = p;
+
+    while (len) {
+        ssize_t r = read(fd, c, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return FALSE;
+        c += r;
+        len -= (size_t)r;
+    }
+    return TRUE;
+}
+
+static int
+result_file(void)
+{
+    int fd = memfd_create("itl-audit-result", MFD_CLOEXEC);
+
+    if (fd < 0) {
+        FILE *t = tmpfile();
+        if (t) {
+            fd = dup(fileno(t));
+            fclose(t);
+        }
+    }
+    return fd;
+}
+
+static gboolean
+send_msg(int sock, const wire_msg *m, int fd)
+{
+    struct msghdr mh;
+    struct iovec iov;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    ssize_t w;
+
+    memset(&mh, 0, sizeof mh);
+    iov.iov_base = (void *)m;
+    iov.iov_len = sizeof *m;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    if (fd >= 0) {
+        struct cmsghdr *c;
+        memset(&u, 0, sizeof u);
+        mh.msg_control = u.buf;
+        mh.msg_controllen = sizeof u.buf;
+        c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    }
+    do
+        w = sendmsg(sock, &mh, MSG_NOSIGNAL);
+    while (w < 0 && errno == EINTR);
+    return w == (ssize_t)sizeof *m;
+}
+
+/* 1: a message (and *fd, or -1); 0: the other end closed; -1: error. */
+static int
+recv_msg(int sock, wire_msg *m, int *fd)
+{
+    struct msghdr mh;
+    struct iovec iov;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct cmsghdr *c;
+    ssize_t r;
+
+    *fd = -1;
+    memset(&mh, 0, sizeof mh);
+    iov.iov_base = m;
+    iov.iov_len = sizeof *m;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = u.buf;
+    mh.msg_controllen = sizeof u.buf;
+    do
+        r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return 0;
+    if (r != (ssize_t)sizeof *m)
+        return -1;
+    for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+            memcpy(fd, CMSG_DATA(c), sizeof *fd);
+    return 1;
+}
+
+G_GNUC_NORETURN static void
+worker_loop(int sock)
+{
+    long base = status_kb("RssAnon");
+
+    opt.progress = FALSE;
+    for (;;) {
+        input_result res;
+        wire_hdr h;
+        wire_msg m;
+        int fd, in_fd;
+        gboolean ok;
+
+        if (recv_msg(sock, &m, &in_fd) != 1 || m.n == NO_INPUT)
+            _exit(0);
+        if (in_fd >= 0)
+            close(in_fd);
+        run_input(m.n, NULL, &res);
+        fd = result_file();
+        if (fd < 0)
+            _exit(4);
+        memset(&h, 0, sizeof h);
+        h.magic = WIRE_MAGIC;
+        h.present = res.present;
+        h.error = res.error;
+        h.err_len = res.err_text ? strlen(res.err_text) : 0;
+        h.out_len = res.out_len;
+        h.delta = res.delta;
+        ok = write_all(fd, &h, sizeof h) && write_all(fd, res.err_text ? res.err_text : "", (size_t)h.err_len) &&
+             write_all(fd, res.out ? res.out : "", res.out_len);
+        result_clear(&res);
+        m.retire = status_kb("RssAnon") - base > WORKER_RECYCLE_KB;
+        if (!ok || !send_msg(sock, &m, fd))
+            _exit(3);
+        close(fd);
+        /* No exit handlers, no stdio flushing: the main process owns them. */
+        if (m.retire)
+            _exit(0);
+    }
+}
+
+static gboolean
+worker_spawn(worker_t *w, worker_t *all, unsigned nall)
+{
+    int sv[2];
+    pid_t pid;
+    unsigned i;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return FALSE;
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        for (i = 0; i < nall; i++)
+            if (all[i].alive)
+                close(all[i].sock);
+        worker_loop(sv[1]);
+    }
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return FALSE;
+    }
+    w->pid = pid;
+    w->sock = sv[0];
+    w->busy = NO_INPUT;
+    w->alive = TRUE;
+    return TRUE;
+}
+
+static void
+slot_fail(guint n, slot_t *s, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* An input whose worker failed: reported as an input that could not be read. */
+static void
+slot_fail(guint n, slot_t *s, const char *fmt, ...)
+{
+    const input_item *it = g_ptr_array_index(items, n);
+    rp_input *in = rp_input_new(it->path);
+    va_list ap;
+
+    va_start(ap, fmt);
+    in->error = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    result_clear(&s->res);
+    format_result(in, &s->res);
+    rp_input_free(in);
+    s->state = S_DONE;
+}
+
+static gboolean
+slot_read(slot_t *s, int fd)
+{
+    input_result *res = &s->res;
+    wire_hdr h;
+    gboolean ok;
+
+    if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0 || !read_all(fd, &h, sizeof h) || h.magic != WIRE_MAGIC ||
+        h.err_len >= ((guint64)1 << 32) || h.out_len >= ((guint64)1 << 40))
+        return FALSE;
+    memset(res, 0, sizeof *res);
+    res->present = h.present != 0;
+    res->error = h.error != 0;
+    res->delta = h.delta;
+    res->out_len = (size_t)h.out_len;
+    res->out = malloc(res->out_len + 1);
+    if (h.err_len)
+        res->err_text = g_malloc0((gsize)h.err_len + 1);
+    ok = res->out && (!h.err_len || read_all(fd, res->err_text, (size_t)h.err_len)) &&
+         read_all(fd, res->out, res->out_len);
+    if (!ok)
+        result_clear(res);
+    return ok;
+}
+
+static void
+worker_gone(worker_t *w, slot_t *slots)
+{
+    int wstatus = 0;
+
+    close(w->sock);
+    w->alive = FALSE;
+    while (waitpid(w->pid, &wstatus, 0) < 0 && errno == EINTR)
+        ;
+    if (w->busy != NO_INPUT) {
+        if (WIFSIGNALED(wstatus))
+            slot_fail(w->busy, &slots[w->busy],
+                      "internal error: the worker process auditing this input was killed by signal %d",
+                      WTERMSIG(wstatus));
+        else
+            slot_fail(w->busy, &slots[w->busy], "internal error: the worker process auditing this input failed");
+        w->busy = NO_INPUT;
+    }
+}
+
+/* FALSE when stdout went away. */
+static gboolean
+run_pool(unsigned jobs)
+{
+    guint count = items->len, n, next_start = 0, next_print = 0;
+    slot_t *slots = g_new0(slot_t, count);
+    worker_t *workers = g_new0(worker_t, jobs);
+    struct pollfd *pfd = g_new0(struct pollfd, jobs);
+    gboolean out_ok = TRUE;
+    unsigned i;
+
+    for (;;) {
+        unsigned nbusy = 0, npoll = 0;
+
+        while (next_print < count && slots[next_print].state == S_DONE) {
+            if (out_ok)
+                out_ok = emit_result(&slots[next_print].res);
+            result_clear(&slots[next_print].res);
+            slots[next_print].state = S_PRINTED;
+            next_print++;
+        }
+        if (next_print >= count || !out_ok)
+            break;
+        /* Hand out inputs; those that need no reading are done here. */
+        for (i = 0; i < jobs; i++) {
+            worker_t *w = &workers[i];
+            while (next_start < count && next_start < next_print + RESULT_WINDOW * jobs &&
+                   (!w->alive || w->busy == NO_INPUT)) {
+                wire_msg m;
+                n = next_start;
+                if (!item_readable(g_ptr_array_index(items, n))) {
+                    run_input(n, NULL, &slots[n].res);
+                    slots[n].state = S_DONE;
+                    next_start++;
+                    continue;
+                }
+                if (!w->alive && !worker_spawn(w, workers, jobs)) {
+                    slot_fail(n, &slots[n], "cannot start a worker process: %s", g_strerror(errno));
+                    next_start++;
+                    continue;
+                }
+                m.n = n;
+                m.retire = 0;
+                if (!send_msg(w->sock, &m, -1)) {
+                    worker_gone(w, slots);
+                    continue;
+                }
+                w->busy = n;
+                slots[n].state = S_RUN;
+                next_start++;
+                progress(((const input_item *)g_ptr_array_index(items, n))->path, n + 1, count, 0, FALSE);
+            }
+            if (w->alive && w->busy != NO_INPUT) {
+                pfd[npoll].fd = w->sock;
+                pfd[npoll].events = POLLIN;
+                pfd[npoll].revents = 0;
+                npoll++;
+                nbusy++;
+            }
+        }
+        if (!nbusy)
+            continue;           /* what is done is printed next; nothing can stall here */
+        if (poll(pfd, npoll, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (i = 0; i < jobs; i++) {
+            worker_t *w = &workers[i];
+            unsigned k;
+            wire_msg m;
+            int fd, rc;
+
+            if (!w->alive || w->busy == NO_INPUT)
+                continue;
+            for (k = 0; k < npoll && pfd[k].fd != w->sock; k++)
+                ;
+            if (k == npoll || !pfd[k].revents)
+                continue;
+            rc = recv_msg(w->sock, &m, &fd);
+            if (rc != 1 || m.n != w->busy) {
+                if (fd >= 0)
+                    close(fd);
+                worker_gone(w, slots);
+                continue;
+            }
+            if (!slot_read(&slots[m.n], fd))
+                slot_fail(m.n, &slots[m.n], "internal error: unreadable result from the worker process");
+            slots[m.n].state = S_DONE;
+            close(fd);
+            w->busy = NO_INPUT;
+            if (m.retire)
+                worker_gone(w, slots);
+        }
+    }
+    /* Done, or stdout went away: let the workers go. */
+    for (i = 0; i < jobs; i++) {
+        if (!workers[i].alive)
+            continue;
+        if (workers[i].busy != NO_INPUT)
+            kill(workers[i].pid, SIGTERM);
+        workers[i].busy = NO_INPUT;
+        worker_gone(&workers[i], slots);
+    }
+    for (n = 0; n < count; n++)
+        result_clear(&slots[n].res);
+    progress("", count, count, 0, TRUE);
+    g_free(pfd);
+    g_free(workers);
+    g_free(slots);
+    return out_ok;
+}
+
+/* ========================================================================
+ * main
+ * ======================================================================== */
+
+static void
+print_run_stats(void)
+{
+    struct rusage kids;
+
+    memset(&kids, 0, sizeof kids);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    fprintf(stderr,
+            "%s: stats: libwireshark start %.3f s; peak RSS %ld kB (main process), %ld kB (largest worker); "
+            "RSS now %ld kB anonymous, %ld kB file-backed\n",
+            PROGNAME, epan_start_usec / 1e6, status_kb("VmHWM"), (long)kids.ru_maxrss, status_kb("RssAnon"),
+            status_kb("RssFile"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2158,13 +3373,16 @@ main(int argc, char **argv)
     };
     int status, i;
     char *err;
-    guint n;
-    gboolean any_error = FALSE;
+    guint n, first = 0, readable = 0;
+    reader *r0 = NULL;
+    unsigned jobs;
 
     opt.rsa_keys = g_ptr_array_new();
     opt.keylogs = g_ptr_array_new();
     opt.prefs = g_ptr_array_new();
     opt.tvs_ports = g_array_new(FALSE, FALSE, sizeof(unsigned));
+    opt.prefilter = TRUE;
+    opt.jobs = (unsigned)MIN(MAX(g_get_num_processors(), 1), MAX_JOBS);
     status = parse_args(argc, argv);
     if (status >= 0)
         goto out_args;
@@ -2183,21 +3401,6 @@ main(int argc, char **argv)
     timestamp_set_precision(TS_PREC_AUTO);
     timestamp_set_seconds_type(TS_SECONDS_DEFAULT);
     wtap_init(TRUE);
-    /* Our dissectors, statically, before epan_init; epan plugins are not
-     * loaded, so an installed copy of the cucm-sbd plugin cannot clash. */
-    sbd_register_protocols();
-    if (!epan_init(NULL, NULL, FALSE)) {
-        fprintf(stderr, "%s: libwireshark initialisation failed\n", PROGNAME);
-        status = 2;
-        goto out_wtap;
-    }
-    epan_load_settings();
-    disable_name_resolution();          /* addresses stay numeric, no DNS */
-    if (!apply_preferences()) {
-        status = 2;
-        goto out_epan;
-    }
-    opt.progress = isatty(STDERR_FILENO) != 0;
 
     /* ---- the inputs ---- */
     items = g_ptr_array_new_with_free_func(item_free);
@@ -2205,33 +3408,45 @@ main(int argc, char **argv)
     seen_files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (i = optind; i < argc; i++)
         add_path(argv[i], TRUE, 0);
+    for (n = items->len; n > 0; n--) {
+        if (item_readable(g_ptr_array_index(items, n - 1))) {
+            first = n - 1;
+            readable++;
+        }
+    }
+    /* One capture: read it while libwireshark starts (the filter uses the
+     * command line's ports until the preferences are known).  Several:
+     * worker processes, forked once libwireshark has started. */
+    if (readable == 1)
+        r0 = reader_start(((const input_item *)g_ptr_array_index(items, first))->path);
+    if (!ensure_epan()) {
+        reader_abort(r0);
+        status = 2;
+        goto out_epan;
+    }
+    opt.progress = isatty(STDERR_FILENO) != 0;
 
     scratch = g_ptr_array_new_with_free_func(g_free);
     if (opt.format == OUT_JSON)
         json_begin(stdout);
     else if (opt.format == OUT_CSV)
         csv_header(stdout);
-    for (n = 0; n < items->len; n++) {
-        const input_item *it = g_ptr_array_index(items, n);
-        rp_input *in = process_item(it, n + 1, items->len);
-
-        if (!in)
-            continue;
-        if (in->error) {
-            any_error = TRUE;
-            fprintf(stderr, "%s: %s: %s\n", PROGNAME, T(in->path), T(in->error));
+    jobs = MIN(opt.jobs, readable);
+    if (readable > 1) {
+        run_pool(jobs);
+    } else {
+        for (n = 0; n < items->len; n++) {
+            input_result res;
+            gboolean ok;
+            run_input(n, n == first ? r0 : NULL, &res);
+            if (n == first)
+                r0 = NULL;
+            ok = emit_result(&res);
+            result_clear(&res);
+            if (!ok)
+                break;          /* e.g. the reader of a pipe went away */
         }
-        add_to_totals(in);
-        if (opt.format == OUT_JSON)
-            json_input(in);
-        else if (opt.format == OUT_CSV)
-            csv_input(stdout, in);
-        else if (!opt.quiet)
-            text_input(stdout, in);
-        rp_input_free(in);
-        g_ptr_array_set_size(scratch, 0);
-        if (fflush(stdout) != 0 || ferror(stdout))
-            break;              /* e.g. the reader of a pipe went away */
+        reader_abort(r0);       /* not reached */
     }
     status = any_error ? 2 : total.findings ? 1 : 0;
     if (opt.format == OUT_JSON)
@@ -2243,15 +3458,24 @@ main(int argc, char **argv)
         fprintf(stderr, "%s: error writing the output\n", PROGNAME);
         status = 2;
     }
+    if (opt.stats)
+        print_run_stats();
 
     g_ptr_array_free(scratch, TRUE);
+out_epan:
     g_hash_table_destroy(seen_files);
     g_hash_table_destroy(seen_dirs);
     g_ptr_array_free(items, TRUE);
-out_epan:
-    epan_cleanup();
-out_wtap:
+    /* Wireshark's global teardown takes about 40 ms (every registration
+     * freed) for memory the process is about to give back anyway; it is
+     * still done in sanitizer builds, where it is checked. */
+#if defined(__SANITIZE_ADDRESS__)
+    if (epan_started)
+        epan_cleanup();
     wtap_cleanup();
+#else
+    (void)epan_started;
+#endif
     free_progdirs();
 out_args:
     if (opt.keylog_tmp) {

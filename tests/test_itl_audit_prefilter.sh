@@ -1,0 +1,237 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# itl-audit's record pre-filter and worker processes:
+#  * the verdicts are the same with and without the pre-filter (--no-prefilter):
+#    byte-identical JSON, text and CSV on every capture in test-captures/, with
+#    and without the key logs, through the worker pool (several inputs) and the
+#    single-input path (reader thread overlapping libwireshark's start);
+#  * the same on rewrites of committed captures into other link layers, IPv6
+#    with extension headers, IPv4/IPv6 fragments and tunnels, with unrelated
+#    traffic in between (tests/tools/pcap_variants.py): the trust lists, TVS
+#    verdicts, exchanges and findings are those of the original capture, and
+#    the unrelated traffic never reaches libwireshark (--stats);
+#  * -j 1 and -j 2 print byte-identical output;
+#  * preferences that widen what must be dissected (-o, a profile) are honoured.
+source "$(dirname "$0")/lib.sh"
+
+IA="$BUILD/tools/itl-audit/itl-audit"
+VARIANTS="$SRC/tests/tools/pcap_variants.py"
+T="$CAPS/trustlist"
+D="$CAPS/tvs"
+AU="$CAPS/audit"
+
+if [ ! -x "$IA" ]; then
+    echo "FAIL: $IA not built" >&2
+    exit 1
+fi
+
+mkdir -p "$WORK/home"
+envs=(HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" LC_ALL=C.UTF-8 TZ=UTC
+      WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
+if [ -f "$BUILD/sanitize.env" ]; then
+    # shellcheck disable=SC1091
+    . "$BUILD/sanitize.env"
+    envs+=(ASAN_OPTIONS="$SBD_ASAN_OPTIONS" UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS"
+           WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc)
+fi
+
+# ia OUTFILE ARGS...: run itl-audit, stdout to OUTFILE, stderr to OUTFILE.err; sets RC.
+ia() {
+    local out=$1
+    shift
+    set +e
+    env "${envs[@]}" timeout 240 "$IA" "$@" >"$out" 2>"$out.err"
+    RC=$?
+    set -e
+    check_no_dissector_bug "$(cat "$out.err")" "itl-audit $*"
+}
+
+# same A B WHAT: files byte-identical
+same() {
+    if cmp -s "$1" "$2"; then pass; else fail "$3: outputs differ ($(diff "$1" "$2" | head -5 | tr '\n' ' '))"; fi
+}
+
+# summary FILE: the counts of a JSON report
+summary() {
+    python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print(s["inputs"], s["errors"], s["phones"], s["files"], s["sessions"], s["exchanges"], s["findings"], s["exit_status"])' "$1"
+}
+
+# essence FILE: what the audit concluded, without frame numbers and addresses
+# (a rewrite into IPv6 changes addresses, added packets change frame numbers)
+essence() {
+    python3 - "$1" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for i in doc["inputs"]:
+    print("error", i["error"] is not None)
+    for p in i["phones"]:
+        print("phone", p["mac"], p["model"], sorted(p["verdicts"].items()))
+        for f in p["files"]:
+            print("  file", f["type"], f["name"], f["md5"], f["signature"], f["signer_trusted"], f["blank_itl"],
+                  f["tvs_followup"] is not None, [(r["role"], r["serial"], r["cert_sha1"]) for r in f["records"]])
+        for s in p["sessions"]:
+            print("  session", s["port"], s["tls13"], s["cert_seen"], s["cert_serial"], s["cert_sha1"], s["verdict"],
+                  s["itl_frame"] is not None, s["record_serial"])
+        for x in p["exchanges"]:
+            print("  exchange", x["command"], x["request_id"], x["serial"], x["answered"], x["status"], x["roles"], x["ttl"])
+    for f in i["findings"]:
+        print("finding", f["finding"], f["severity"], f["phone_mac"])
+EOF
+}
+
+cat "$CAPS"/tvs/*.keys "$AU"/*/*.keys "$AU"/*/*/*.keys 2>/dev/null >"$WORK/all.keys" || true
+[ -s "$WORK/all.keys" ] && pass || fail "no key logs found under test-captures/"
+
+# --- command line -------------------------------------------------------------
+ia "$WORK/help" --help
+for o in "--no-prefilter" "-j, --jobs N" "--stats"; do
+    assert_contains "$(cat "$WORK/help")" "$o" "--help lists $o"
+done
+for bad in "-j 0" "-j abc" "-j 1000" "--jobs"; do
+    # shellcheck disable=SC2086
+    ia "$WORK/bad" $bad "$T/http-6970.pcap"
+    assert_eq 2 "$RC" "usage error: $bad"
+    assert_eq "" "$(cat "$WORK/bad")" "usage error prints nothing on stdout: $bad"
+done
+
+# --- every committed capture: with and without the pre-filter -----------------------
+# Several inputs: the worker pool.
+for run in "--json|" "--json|--keylog $WORK/all.keys" "|" "--csv|--keylog $WORK/all.keys"; do
+    fmt=${run%%|*}
+    keys=${run#*|}
+    {
+        # shellcheck disable=SC2086
+        ia "$WORK/pf" $fmt $keys "$CAPS"
+        rc1=$RC
+        # shellcheck disable=SC2086
+        ia "$WORK/nopf" $fmt $keys --no-prefilter "$CAPS"
+        assert_eq "$rc1" "$RC" "test-captures/ ${fmt:-text} ${keys:+with keys}: exit status with and without the pre-filter"
+        same "$WORK/pf" "$WORK/nopf" "test-captures/ ${fmt:-text} ${keys:+with keys}: pre-filter vs --no-prefilter"
+        same "$WORK/pf.err" "$WORK/nopf.err" "test-captures/ ${fmt:-text} ${keys:+with keys}: stderr"
+    }
+done
+ia "$WORK/keys.json" --json --keylog "$WORK/all.keys" "$CAPS"
+n_inputs=$(find "$CAPS" -type f \( -name '*.pcap' -o -name '*.pcapng' \) | wc -l)
+assert_eq "$n_inputs" "$(summary "$WORK/keys.json" | cut -d' ' -f1)" "every capture of test-captures/ audited"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["summary"]["exchanges"] > 0 and d["summary"]["sessions"] > 0 and d["summary"]["files"] > 0 else 1)' \
+    "$WORK/keys.json" && pass || fail "test-captures/ with keys: files, sessions and exchanges were compared"
+
+# One input at a time: the reader thread that overlaps libwireshark's start.
+for cap in "$CAPS/tvs-robust/tvs-robust-heur-3445.pcapng" "$AU/site-a/two-phones.pcap" \
+           "$AU/site-a/tls13/cert-hidden.pcap" "$D/tvs-verify-valid-tls13-dsb.pcapng" "$T/http-6970.pcap"; do
+    ia "$WORK/one" --json --keylog "$WORK/all.keys" "$cap"
+    ia "$WORK/one-nopf" --json --keylog "$WORK/all.keys" --no-prefilter "$cap"
+    same "$WORK/one" "$WORK/one-nopf" "$(basename "$cap") alone, with keys"
+done
+for cap in "$CAPS/tvs-robust/tvs-robust-heur-3445.pcapng" "$T/tftp-variants.pcap" "$AU/site-a/two-phones.pcap"; do
+    ia "$WORK/one" --json "$cap"
+    ia "$WORK/one-nopf" --json --no-prefilter "$cap"
+    same "$WORK/one" "$WORK/one-nopf" "$(basename "$cap") alone, without keys"
+done
+# A single input is opened while libwireshark starts, before its Lua file
+# readers exist (an installed cisco-tl-file.lua reads bare trust lists): a
+# failed open is retried, so the input is judged as with several inputs.
+ia "$WORK/tlv1" --json "$T/ITLFile.tlv"
+ia "$WORK/tlv2" --json "$T/ITLFile.tlv" "$T/http-6970.pcap"
+assert_eq "$(cat "$WORK/tlv2.err")" "$(cat "$WORK/tlv1.err")" "bare trust list named alone or with another input: same message"
+assert_eq 2 "$RC" "bare trust list named explicitly -> 2"
+
+# The heuristic TVS session on 3445 (secrets in a DSB): found with the pre-filter.
+ia "$WORK/one" --json "$CAPS/tvs-robust/tvs-robust-heur-3445.pcapng"
+assert_eq 1 "$(summary "$WORK/one" | cut -d' ' -f6)" "tvs-robust-heur-3445: the exchange on port 3445 is found"
+
+# --- -j 1 and -j 2 -----------------------------------------------------------------------
+for fmt in --json "" --csv "-q"; do
+    # shellcheck disable=SC2086
+    ia "$WORK/j1" $fmt --keylog "$WORK/all.keys" -j 1 "$CAPS" "$WORK/missing.pcap" "$T/http-6970.pcap"
+    rc1=$RC
+    # shellcheck disable=SC2086
+    ia "$WORK/j2" $fmt --keylog "$WORK/all.keys" -j 2 "$CAPS" "$WORK/missing.pcap" "$T/http-6970.pcap"
+    assert_eq 2 "$rc1" "-j 1 ${fmt:-text}: a missing input -> 2"
+    assert_eq "$rc1" "$RC" "-j 1 / -j 2 ${fmt:-text}: exit status"
+    same "$WORK/j1" "$WORK/j2" "-j 1 / -j 2 ${fmt:-text}: stdout"
+    same "$WORK/j1.err" "$WORK/j2.err" "-j 1 / -j 2 ${fmt:-text}: stderr"
+done
+ia "$WORK/j3" --json -j 3 "$AU" "$T"
+ia "$WORK/j1" --json -j 1 "$AU" "$T"
+same "$WORK/j1" "$WORK/j3" "-j 1 / -j 3 on two folders"
+# The workers' --stats lines come out in input order too.
+ia "$WORK/s1" -q --stats -j 1 "$T"
+ia "$WORK/s2" -q --stats -j 2 "$T"
+assert_eq "$(grep ': stats: /' "$WORK/s1.err" | sed 's/ in [0-9.]* s//')" \
+          "$(grep ': stats: /' "$WORK/s2.err" | sed 's/ in [0-9.]* s//')" "--stats lines in input order with -j 2"
+assert_eq 4 "$(grep -c ': stats: .*records in .* to epan' "$WORK/s2.err")" "--stats: one line per input"
+assert_contains "$(cat "$WORK/s2.err")" "peak RSS" "--stats: memory line at the end"
+ia "$WORK/s3" -q --stats --no-prefilter "$T/http-6970.pcap"
+assert_contains "$(cat "$WORK/s3.err")" "all to epan (no pre-filter)" "--stats with --no-prefilter"
+
+# --- rewritten captures -------------------------------------------------------------------
+# variant CAPTURE VARIANT "ITL-AUDIT ARGS" [PORT-MAP]
+variant() {
+    local cap=$1 v=$2 args=$3 pmap=${4:-} name
+    name="$(basename "$cap" .pcap)/$v${pmap:+/$pmap}${args:+ (keys)}"
+    python3 "$VARIANTS" "$cap" "$WORK/v.pcap" "$v" --noise 2 ${pmap:+--port-map "$pmap"} ||
+        { fail "$name: pcap_variants.py failed"; return; }
+    # shellcheck disable=SC2086
+    ia "$WORK/v.json" --json --stats $args "$WORK/v.pcap"
+    # shellcheck disable=SC2086
+    ia "$WORK/v-nopf.json" --json $args --no-prefilter "$WORK/v.pcap"
+    same "$WORK/v.json" "$WORK/v-nopf.json" "$name: pre-filter vs --no-prefilter"
+    essence "$WORK/v.json" >"$WORK/v.essence"
+    same "$WORK/orig.essence" "$WORK/v.essence" "$name: same conclusions as the original capture"
+    # records read > records dissected (the unrelated traffic was left out)
+    read -r nrec nkept < <(sed -n 's/.*: \([0-9]*\) records in [0-9.]* s, \([0-9]*\) to epan.*/\1 \2/p' "$WORK/v.json.err")
+    if [ -n "${nrec:-}" ] && [ "$nkept" -lt "$nrec" ]; then pass; else
+        fail "$name: the pre-filter dropped nothing (${nrec:-?} records, ${nkept:-?} to epan)"; fi
+}
+# original CAPTURE "ARGS" [PORT-MAP]: the conclusions on the unmodified capture
+original() {
+    local pmap=${3:-}
+    python3 "$VARIANTS" "$1" "$WORK/o.pcap" eth ${pmap:+--port-map "$pmap"}
+    # shellcheck disable=SC2086
+    ia "$WORK/o.json" --json $2 --no-prefilter "$WORK/o.pcap"
+    essence "$WORK/o.json" >"$WORK/orig.essence"
+    [ -s "$WORK/orig.essence" ] && pass || fail "$(basename "$1"): no conclusions to compare"
+}
+
+ALL="eth vlan qinq sll sll2 raw raw4 null ipv6 frag frag6 gre erspan2 vxlan mpls pppoe"
+# the complete set on one capture, a few on the others
+original "$T/tftp-blksize.pcap" ""
+for v in $ALL; do variant "$T/tftp-blksize.pcap" "$v" ""; done
+original "$T/tftp-variants.pcap" ""
+for v in sll2 frag6 gre; do variant "$T/tftp-variants.pcap" "$v" ""; done
+original "$T/http-6970.pcap" ""
+for v in qinq ipv6 frag vxlan; do variant "$T/http-6970.pcap" "$v" ""; done
+original "$AU/site-a/two-phones.pcap" "--keylog $AU/site-a/two-phones.keys"
+for v in vlan ipv6 frag erspan2; do
+    variant "$AU/site-a/two-phones.pcap" "$v" "--keylog $AU/site-a/two-phones.keys"
+done
+original "$AU/site-b/deeper/migration-success.pcap" ""
+for v in null frag6 mpls; do variant "$AU/site-b/deeper/migration-success.pcap" "$v" ""; done
+# TVS moved to port 3445: found by the heuristic when TLS can be decrypted
+# (the TLS connection is followed from its ClientHello), not a TVS port.
+original "$D/tvs-query-found-tac-tls12.pcap" "--keylog $D/tvs-query-found-tac-tls12.keys" 2445:3445
+assert_contains "$(cat "$WORK/orig.essence")" "exchange query" "TVS on 3445 with keys: the exchange is there to compare"
+for v in eth sll ipv6 frag gre; do
+    variant "$D/tvs-query-found-tac-tls12.pcap" "$v" "--keylog $D/tvs-query-found-tac-tls12.keys" 2445:3445
+done
+# ... and a TVS port given by -o only: the first input is read again with it.
+original "$D/tvs-query-found-tac-tls12.pcap" "-o sbd.tvs_ports:2445,3445" 2445:3445
+assert_contains "$(cat "$WORK/orig.essence")" "session 3445" "TVS on 3445 as a TVS port: the session is there to compare"
+for v in eth ipv6; do
+    variant "$D/tvs-query-found-tac-tls12.pcap" "$v" "-o sbd.tvs_ports:2445,3445" 2445:3445
+done
+
+# A key log set in the user's profile (not on the command line): TLS on other
+# ports must be followed too.
+python3 "$VARIANTS" "$D/tvs-query-found-tac-tls12.pcap" "$WORK/p.pcap" vlan --noise 2 --port-map 2445:3445
+mkdir -p "$WORK/home/.config/wireshark"
+echo "tls.keylog_file: $D/tvs-query-found-tac-tls12.keys" >"$WORK/home/.config/wireshark/preferences"
+ia "$WORK/p.json" --json "$WORK/p.pcap"
+ia "$WORK/p-nopf.json" --json --no-prefilter "$WORK/p.pcap"
+same "$WORK/p.json" "$WORK/p-nopf.json" "key log from the profile: pre-filter vs --no-prefilter"
+assert_eq 1 "$(summary "$WORK/p.json" | cut -d' ' -f6)" "key log from the profile: the exchange on 3445 is found"
+rm -f "$WORK/home/.config/wireshark/preferences"
+
+finish
