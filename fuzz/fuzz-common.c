@@ -89,6 +89,9 @@ static struct {
     guint8 src_addr[4], dst_addr[4];
 } fz;
 
+/* Protocol ids of ciscotl, tvs and sbd (for fill_labels()). */
+static int fz_our_protos[3] = { -1, -1, -1 };
+
 /* ---- report callbacks: quiet, except failures ---------------------------- */
 
 static void
@@ -195,7 +198,8 @@ sbd_fuzz_init(const char *progname, sbd_fuzz_raw_cb cb)
     g_setenv("XDG_CACHE_HOME", "/nonexistent/sbd-fuzz", 1);
     g_setenv("XDG_CONFIG_HOME", "/nonexistent/sbd-fuzz", 1);
     g_setenv("XDG_DATA_HOME", "/nonexistent/sbd-fuzz", 1);
-    g_setenv("WIRESHARK_DEBUG_WMEM_OVERRIDE", "simple", 1);
+    if (!g_getenv("SBD_FUZZ_BLOCK_WMEM"))
+        g_setenv("WIRESHARK_DEBUG_WMEM_OVERRIDE", "simple", 1);
     g_setenv("G_SLICE", "always-malloc", 1);
     /* A dissector bug (DISSECTOR_ASSERT, ...) must stop the run. */
     g_setenv("WIRESHARK_ABORT_ON_DISSECTOR_BUG", "1", 1);
@@ -220,6 +224,9 @@ sbd_fuzz_init(const char *progname, sbd_fuzz_raw_cb cb)
     disable_name_resolution();
     prefs_apply_all();
     build_column_format_array(&fz.cinfo, p->num_cols, TRUE);
+    fz_our_protos[0] = proto_get_id_by_filter_name("ciscotl");
+    fz_our_protos[1] = proto_get_id_by_filter_name("tvs");
+    fz_our_protos[2] = proto_get_id_by_filter_name("sbd");
 }
 
 void
@@ -292,16 +299,25 @@ sbd_fuzz_frame_number(guint32 index)
     return fz.prov.first_num + index;
 }
 
-/* Format every label, as `tshark -V` does: custom formatters run only then. */
+/* Format every label of our protocols' trees (and what they contain, e.g.
+ * X.509 subtrees), as `tshark -V` does: custom formatters run only then.
+ * The frame, IP and TCP trees are Wireshark's and are left alone. */
+
 static void
-fill_labels(proto_node *node, gpointer data _U_)
+fill_labels(proto_node *node, gpointer data)
 {
     field_info *fi = PNODE_FINFO(node);
+    gboolean ours = data != NULL;
     char label[ITEM_LABEL_LENGTH];
+    unsigned i;
 
-    if (fi && !fi->rep)
+    if (!ours && fi && fi->hfinfo)
+        for (i = 0; i < G_N_ELEMENTS(fz_our_protos); i++)
+            if (fi->hfinfo->id == fz_our_protos[i])
+                ours = TRUE;
+    if (ours && fi && !fi->rep)
         proto_item_fill_label(fi, label);
-    proto_tree_children_foreach(node, fill_labels, NULL);
+    proto_tree_children_foreach(node, fill_labels, ours ? (gpointer)1 : NULL);
 }
 
 static void

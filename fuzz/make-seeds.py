@@ -64,17 +64,21 @@ def keylog_opts(cap):
     return []
 
 
-def exported_files(build, cap, proto, tmp):
-    """Files of a capture as TFTP/HTTP export objects (bytes list)."""
-    d = tempfile.mkdtemp(dir=tmp)
-    os.chmod(d, 0o777)
+def exported_files(build, cap, tmp):
+    """Files of a capture as TFTP and HTTP export objects (bytes list)."""
+    dirs = []
+    for _p in ("tftp", "http"):
+        d = tempfile.mkdtemp(dir=tmp)
+        os.chmod(d, 0o777)
+        dirs.append(d)
     tshark(build, ["-r", cap, "-q", "--disable-heuristic", "ciscotl_tftp",
-                   "--export-objects", "%s,%s" % (proto, d)])
+                   "--export-objects", "tftp," + dirs[0], "--export-objects", "http," + dirs[1]])
     out = []
-    for name in sorted(os.listdir(d)):
-        with open(os.path.join(d, name), "rb") as f:
-            out.append(f.read())
-    shutil.rmtree(d, ignore_errors=True)
+    for d in dirs:
+        for name in sorted(os.listdir(d)):
+            with open(os.path.join(d, name), "rb") as f:
+                out.append(f.read())
+        shutil.rmtree(d, ignore_errors=True)
     return out
 
 
@@ -138,25 +142,25 @@ def main():
                     if name.endswith((".tlv", ".sgn")):
                         with open(os.path.join(r, name), "rb") as f:
                             write_seed(dirs["ciscotl"], f.read())
-        by_md5 = {}
-        for cap in captures():
-            for proto in ("tftp", "http"):
-                for data in exported_files(build, cap, proto, tmp):
-                    write_seed(dirs["ciscotl"], data)
-                    by_md5[hashlib.md5(data).hexdigest()] = data
-
-        # --- streams and event lists
+        # --- per capture: its frames; the files it carries (only where
+        # the plugin found some); its streams and event list
         for cap in captures():
             streams = {}          # (client, cport, server, sport) -> [segments]
             events = []
             phones, servers, conns = {}, {}, {}
+            by_md5 = {}
 
             def idx(table, key, limit):
                 if key not in table:
                     table[key] = len(table) % limit
                 return table[key]
 
-            for fr in frames(build, cap):
+            rows = list(frames(build, cap))
+            if any(fr["ciscotl.file.md5"] for fr in rows):
+                for data in exported_files(build, cap, tmp):
+                    write_seed(dirs["ciscotl"], data)
+                    by_md5[hashlib.md5(data).hexdigest()] = data
+            for fr in rows:
                 try:
                     sp, dp = int(fr["tcp.srcport"] or 0), int(fr["tcp.dstport"] or 0)
                 except ValueError:

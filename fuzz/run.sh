@@ -3,7 +3,8 @@
 #
 # Run one libFuzzer harness for a given time.
 #
-#   fuzz/run.sh [-B BUILD_DIR] [--smoke] [--fork JOBS] HARNESS SECONDS [libFuzzer options...]
+#   fuzz/run.sh [-B BUILD_DIR] [--smoke] [--fork JOBS] [--restart CHUNK] HARNESS SECONDS
+#               [libFuzzer options...]
 #
 # HARNESS: ciscotl, tvs or sbd (fuzz/fuzz_HARNESS.c).  BUILD_DIR (default
 # build-fuzz) is a build configured with CC=clang -DSBD_FUZZ=ON.
@@ -14,6 +15,14 @@
 # earlier ones stopped; --smoke (the test suite) starts from the seeds in a
 # throw-away directory.  --fork JOBS runs libFuzzer's fork mode (workers are
 # restarted now and then, which bounds the memory of very long runs).
+# --restart CHUNK runs libFuzzer in consecutive runs of at most CHUNK seconds
+# on the same corpus (the same bound, without fork mode's per-job overhead);
+# the summary adds up the executions of all of them.
+#
+# SBD_FUZZ_BLOCK_WMEM=1 in the environment keeps Wireshark's block allocator
+# for wmem (about twice as many executions per second, but AddressSanitizer
+# then sees overruns only at block ends); by default every wmem allocation is
+# its own malloc block.
 #
 # A crash, sanitizer report, dissector bug, timeout (25 s per input) or
 # out-of-memory (4 GB) stops the run: the input is written to
@@ -27,17 +36,19 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=build-fuzz
 SMOKE=0
 FORK=0
+CHUNK=0
 while [ $# -gt 0 ]; do
     case "$1" in
         -B) BUILD=$2; shift 2 ;;
         --smoke) SMOKE=1; shift ;;
         --fork) FORK=$2; shift 2 ;;
-        -h|--help) sed -n '3,24p' "$0"; exit 0 ;;
+        --restart) CHUNK=$2; shift 2 ;;
+        -h|--help) sed -n '3,33p' "$0"; exit 0 ;;
         *) break ;;
     esac
 done
 if [ $# -lt 2 ]; then
-    echo "usage: $0 [-B BUILD_DIR] [--smoke] [--fork JOBS] HARNESS SECONDS [libFuzzer options...]" >&2
+    echo "usage: $0 [-B BUILD_DIR] [--smoke] [--fork JOBS] [--restart CHUNK] HARNESS SECONDS [libFuzzer options...]" >&2
     exit 2
 fi
 H=$1 SECONDS_=$2
@@ -77,7 +88,7 @@ else
 fi
 LOG="$W/logs/$H-$(date +%Y%m%dT%H%M%S).log"
 
-opts=(-max_total_time="$SECONDS_" -timeout=25 -rss_limit_mb=4096 -malloc_limit_mb=2048
+opts=(-timeout=25 -rss_limit_mb=4096 -malloc_limit_mb=2048
       -detect_leaks=0 -print_final_stats=1 -dict="$SRC/fuzz/$H.dict"
       -artifact_prefix="$W/artifacts/$H-")
 if [ "$FORK" != 0 ]; then
@@ -90,24 +101,43 @@ if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && [ -x /usr/lib/llvm-14/bin/llvm-symboliz
     export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer     # package llvm-14
 fi
 
-start=$(date +%s)
-set +e
 # The regression inputs (fuzz/regressions/HARNESS: every crash found so
 # far) are run first, with the seeds.
 inputs=("$CORPUS" "$SEEDS/$H")
 [ -d "$SRC/fuzz/regressions/$H" ] && inputs+=("$SRC/fuzz/regressions/$H")
-"$BIN" "${opts[@]}" "$@" "${inputs[@]}" >"$LOG" 2>&1
-rc=$?
+
+start=$(date +%s)
+execs=0 rc=0 runs=0
+set +e
+while :; do
+    left=$(( SECONDS_ - ($(date +%s) - start) ))
+    [ "$runs" -gt 0 ] && [ "$left" -le 0 ] && break
+    this=$left
+    [ "$CHUNK" -gt 0 ] && [ "$this" -gt "$CHUNK" ] && this=$CHUNK
+    [ "$this" -lt 1 ] && this=1
+    echo "=== run $((runs + 1)): $this s" >>"$LOG"
+    part=$(mktemp "${TMPDIR:-/tmp}/sbd-fuzz-log.XXXXXX")
+    "$BIN" "${opts[@]}" -max_total_time="$this" "$@" "${inputs[@]}" >"$part" 2>&1
+    rc=$?
+    cat "$part" >>"$LOG"
+    n=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$part" | tail -1)
+    if [ -z "$n" ] || [ "$n" = 0 ]; then   # fork mode: the last "#N" status line
+        n=$(sed -n 's/^#\([0-9][0-9]*\)[^0-9].*/\1/p' "$part" | tail -1)
+    fi
+    execs=$(( execs + ${n:-0} ))
+    runs=$((runs + 1))
+    bad=0
+    grep -qE 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:|Dissector bug' "$part" && bad=1
+    rm -f "$part"
+    [ "$rc" != 0 ] || [ "$bad" = 1 ] && break
+    [ "$CHUNK" -gt 0 ] || break
+done
 set -e
 elapsed=$(( $(date +%s) - start ))
 
-execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$LOG" | tail -1)
-if [ -z "$execs" ]; then      # fork mode: the last "#N" status line
-    execs=$(sed -n 's/^#\([0-9][0-9]*\)[^0-9].*/\1/p' "$LOG" | tail -1)
-fi
 files=$(find "$CORPUS" -type f | wc -l)
 bytes=$(find "$CORPUS" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
-if [ "$rc" = 0 ] && ! grep -qE 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:|Dissector bug' "$LOG"; then
+if [ "$rc" = 0 ] && [ "$bad" = 0 ] && ! grep -qE 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|libFuzzer)|runtime error:|Dissector bug' "$LOG"; then
     result="no crash"
 else
     result="FAILED (exit $rc)"
@@ -115,6 +145,6 @@ else
     [ "$rc" = 0 ] && rc=1
 fi
 printf '%s\tfuzz_%s\t%s s\t%s executions\t%s files\t%s bytes\t%s\n' "$(date -u +%FT%TZ)" "$H" \
-    "$elapsed" "${execs:-?}" "$files" "$bytes" "$result" >>"$W/runs.tsv"
-echo "fuzz_$H: ${execs:-?} executions in $elapsed s, corpus $files files ($bytes bytes), $result (log: $LOG)"
+    "$elapsed" "$execs" "$files" "$bytes" "$result" >>"$W/runs.tsv"
+echo "fuzz_$H: $execs executions in $elapsed s ($runs run(s)), corpus $files files ($bytes bytes), $result (log: $LOG)"
 exit "$rc"
