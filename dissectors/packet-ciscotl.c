@@ -227,6 +227,7 @@ static expert_field ei_version = EI_INIT;
 static expert_field ei_duplicate_signer = EI_INIT;
 static expert_field ei_too_many_records = EI_INIT;
 static expert_field ei_x509_omitted = EI_INIT;
+static expert_field ei_clients_cap = EI_INIT;
 
 static dissector_handle_t ciscotl_handle;
 static dissector_handle_t ciscotl_http_handle;
@@ -238,6 +239,10 @@ static sbd_pref_bool_t pref_force_tftp_defragment = TRUE;
 
 /* Records kept per file; more are shown but not kept for the checks. */
 #define MAX_KEPT_RECORDS 256
+/* Clients whose last trust list is kept for checking their .sgn files. */
+#define CISCOTL_MAX_CLIENTS 10000
+/* proto data key (above any layer number) of "not kept: cap reached". */
+#define KEY_CLIENT_CAP 0x10000u
 
 /* One record as the checks need it (packet scope). */
 typedef struct {
@@ -1210,14 +1215,22 @@ trust_state_free(gpointer p)
     g_free(ts);
 }
 
-static void
+/* FALSE when the client is new and CISCOTL_MAX_CLIENTS clients are kept. */
+static gboolean
 remember_trust_list(packet_info *pinfo, const tl_file *f)
 {
     tl_trust_state *ts;
     guint i;
 
     if (pinfo->dst.type == AT_NONE || !trust_by_client)
-        return;
+        return TRUE;
+    if (g_hash_table_size(trust_by_client) >= CISCOTL_MAX_CLIENTS) {
+        char *k = address_to_str(NULL, &pinfo->dst);
+        gboolean known = g_hash_table_contains(trust_by_client, k);
+        wmem_free(NULL, k);
+        if (!known)
+            return FALSE;
+    }
     ts = g_new0(tl_trust_state, 1);
     ts->frame = pinfo->num;
     ts->type = f->type;
@@ -1234,6 +1247,7 @@ remember_trust_list(packet_info *pinfo, const tl_file *f)
     }
     /* Replaces (and frees) what this client downloaded before. */
     g_hash_table_insert(trust_by_client, address_to_str(NULL, &pinfo->dst), ts);
+    return TRUE;
 }
 
 static void
@@ -1544,8 +1558,13 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
     if (f.type == CISCOTL_TYPE_ITL && f.blank_trust_role)
         expert_add_info(pinfo, ti, &ei_blank_itl);
 
-    if ((f.type == CISCOTL_TYPE_ITL || f.type == CISCOTL_TYPE_CTL) && !PINFO_FD_VISITED(pinfo))
-        remember_trust_list(pinfo, &f);
+    if ((f.type == CISCOTL_TYPE_ITL || f.type == CISCOTL_TYPE_CTL) && !PINFO_FD_VISITED(pinfo) &&
+        !remember_trust_list(pinfo, &f))
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_ciscotl,
+                         KEY_CLIENT_CAP + (guint32)pinfo->curr_layer_num, GUINT_TO_POINTER(1));
+    if (p_get_proto_data(wmem_file_scope(), pinfo, proto_ciscotl,
+                         KEY_CLIENT_CAP + (guint32)pinfo->curr_layer_num))
+        expert_add_info(pinfo, ti, &ei_clients_cap);
 
     if (have_tap_listener(ciscotl_tap) || !PINFO_FD_VISITED(pinfo)) {
         ciscotl_tap_info *tinfo = make_tap_info(pinfo, &f, status, filename);
@@ -1795,6 +1814,7 @@ proto_register_ciscotl(void)
         { &ei_trailing, { "ciscotl.trailing", PI_MALFORMED, PI_WARN, "Trailing bytes after the last record", EXPFILL } },
         { &ei_version, { "ciscotl.version.unknown", PI_PROTOCOL, PI_NOTE, "Header version not seen before (known: 1.0, 1.2, 2.0)", EXPFILL } },
         { &ei_duplicate_signer, { "ciscotl.signature.duplicate_signer", PI_PROTOCOL, PI_WARN, "Several SAST records carry the signer's serial number", EXPFILL } },
+        { &ei_clients_cap, { "ciscotl.clients_cap", PI_PROTOCOL, PI_WARN, "Trust lists of " G_STRINGIFY(CISCOTL_MAX_CLIENTS) " clients already kept in this capture: this one is not kept, so this client's signed files are not checked against it", EXPFILL } },
         { &ei_too_many_records, { "ciscotl.too_many_records", PI_PROTOCOL, PI_NOTE, "Too many records kept", EXPFILL } },
         { &ei_x509_omitted, { "ciscotl.record.x509_omitted", PI_UNDECODED, PI_NOTE, "X.509 subtree not shown (protocol layer limit)", EXPFILL } },
     };

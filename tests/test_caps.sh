@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The per-capture caps (README, "Hardening"): 10,001 phones, each downloading
+# one small ITL by TFTP (RRQ, one DATA block, ACK), all in one capture.
+#
+#   * ciscotl keeps the last trust list of at most 10,000 clients (for
+#     checking their .sgn files): the 10,001st client's ITL gets the expert
+#     info ciscotl.clients_cap, and only that one;
+#   * the trust checks engine tracks at most 10,000 phones: the limit is
+#     reported (sbd.capped) on the 10,001st phone's file, and itl-audit's
+#     JSON says "capped": true with 10,000 phones listed.
+#
+# The file is the first 492 bytes of test-captures/trustlist/
+# ITLSEP001122334455.tlv: its header (header length 0x01ec = 492, bytes 8-9
+# of the file, formats.md §3), i.e. an ITL with no records.  Phone i is
+# 10.(i >> 8).(i & 255).1 (i = 0..10000, so every address differs); the
+# TFTP server is 10.255.255.254.
+source "$(dirname "$0")/lib.sh"
+
+IA="$BUILD/tools/itl-audit/itl-audit"
+ITL="$CAPS/trustlist/ITLSEP001122334455.tlv"
+assert_eq "01ec" "$(xxd -p -s 8 -l 2 "$ITL")" "header length of the source ITL (hand-decoded)"
+
+python3 - "$ITL" "$WORK/phones.pcap" <<'PY'
+import struct, sys
+body = open(sys.argv[1], "rb").read()[:492]
+out = open(sys.argv[2], "wb")
+out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def pkt(t, src, sport, dst, dport, payload):
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000, 64, 17, 0,
+                     bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    eth = b"\x00\x11\x22\x33\x44\x55" + b"\x00\x66\x77\x88\x99\xaa" + b"\x08\x00"
+    frame = eth + ip + udp
+    out.write(struct.pack("<IIII", 1700000000 + t // 1000, (t % 1000) * 1000, len(frame), len(frame)))
+    out.write(frame)
+server = [10, 255, 255, 254]
+t = 0
+for i in range(10001):
+    phone = [10, i >> 8, i & 255, 1]
+    pkt(t, phone, 50000, server, 69, b"\x00\x01ITLSEP001122334455.tlv\x00octet\x00"); t += 1
+    pkt(t, server, 40000, phone, 50000, b"\x00\x03\x00\x01" + body); t += 1
+    pkt(t, phone, 50000, server, 40000, b"\x00\x04\x00\x01"); t += 1
+PY
+
+# The 10,001st phone's DATA block is frame 3 * 10000 + 2.
+bounded "tshark, 10,001 phones" 280 1500 "$SRC/tests/tshark.sh" "$BUILD" -r "$WORK/phones.pcap" \
+    -Y 'ciscotl.clients_cap || sbd.capped' -T fields -e frame.number -e ip.dst -e _ws.expert.message
+out=$(grep -v '^tshark' "$BOUNDED_OUT" || true)
+assert_eq "1" "$(printf '%s\n' "$out" | grep -c .)" "one frame hits the caps"
+assert_eq "30002" "$(printf '%s\n' "$out" | cut -f1)" "the caps are hit on the 10,001st phone's file"
+assert_eq "10.39.16.1" "$(printf '%s\n' "$out" | cut -f2)" "phone 10,000 (0-based) is 10.39.16.1"
+assert_contains "$out" "Trust lists of 10000 clients already kept" "ciscotl: the client cap"
+assert_contains "$out" "phones per capture (10000)" "sbd: the phone cap"
+
+mkdir -p "$WORK/home"
+env HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 \
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    timeout 280 "$IA" --json "$WORK/phones.pcap" >"$WORK/ia.json" 2>"$WORK/ia.err" && rc=0 || rc=$?
+if [ "$rc" -le 1 ]; then pass; else fail "itl-audit exit status $rc: $(head -3 "$WORK/ia.err")"; fi
+assert_eq "True 10000" "$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))["inputs"][0]
+print(d["capped"], len(d["phones"]))' "$WORK/ia.json" 2>&1)" "itl-audit reports the phone limit"
+
+finish
