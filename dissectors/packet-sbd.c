@@ -57,6 +57,13 @@ static expert_field ei_capped = EI_INIT;
 
 static range_t *tvs_ports;
 
+/* Read TLS server certificates of TVS sessions from the TLS tree (default
+ * on).  The fields are "wanted" by this post-dissector, which makes tshark
+ * build a protocol tree for every packet even when it prints only summary
+ * lines; off, the TVS certificate checks are not made and tshark builds
+ * trees only when it would anyway. */
+static gboolean pref_tls_certificates = TRUE;
+
 static int hf_tls_certificate = -1;
 static int hf_tls_supported_version = -1;
 static int hf_tls_app_data = -1;
@@ -185,7 +192,8 @@ dissect_sbd(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
     if (!PINFO_FD_VISITED(pinfo)) {
         sbd_checks_begin_frame(pinfo->num);
         feed_events(pinfo);
-        feed_tls(pinfo, tree);
+        if (pref_tls_certificates)
+            feed_tls(pinfo, tree);
     } else if (!sbd_checks_finished()) {
         /* Second pass (GUI, tshark -2): the whole capture has been seen. */
         sbd_checks_finish();
@@ -332,9 +340,14 @@ sbd_register_stats(void)
 static void
 sbd_init(void)
 {
-    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
+    GArray *wanted;
 
     sbd_checks_reset();
+    if (!pref_tls_certificates || !proto_is_protocol_enabled(find_protocol_by_id(proto_sbd))) {
+        set_postdissector_wanted_hfids(sbd_handle, NULL);
+        return;
+    }
+    wanted = g_array_new(FALSE, FALSE, sizeof(int));
     hf_tls_certificate = proto_registrar_get_id_byname("tls.handshake.certificate");
     hf_tls_supported_version = proto_registrar_get_id_byname("tls.handshake.extensions.supported_version");
     hf_tls_app_data = proto_registrar_get_id_byname("tls.app_data");
@@ -400,6 +413,11 @@ proto_register_sbd(void)
     prefs_register_range_preference(m, "tvs_ports", "TVS ports",
         "TCP ports of TLS sessions whose server certificate is checked against the phone's ITL",
         &tvs_ports, 65535);
+    prefs_register_bool_preference(m, "tls_certificates", "Check TVS server certificates",
+        "Compare the server certificate of each TLS session to a TVS port with the phone's ITL. "
+        "This reads fields of the TLS tree, so tshark then builds a protocol tree for every packet "
+        "(slower in summary mode); turn off when only the trust lists matter",
+        &pref_tls_certificates);
 
     sbd_tap = register_tap("sbd");
     sbd_events_proto = proto_sbd;

@@ -63,6 +63,20 @@ for f in $(cd "$A" && find . -name '*.pcap' | sort); do
     assert_eq "$want" "$got" "one pass: sessions not matching in $f"
 done
 
+# Summary lines only (no -V, no filter): the verdict of serial-mismatch.pcap
+# (expected.tsv) is in the Info column of the server's Certificate frame.
+# With sbd.tls_certificates off the check is not made (and tshark need not
+# build a tree for every packet), the trust-list checks still are.
+out=$(ts -r "$A/site-a/serial-mismatch.pcap" 2>&1)
+assert_contains "$out" "Certificate, Server Key Exchange, Server Hello Done [TVS check: serial-mismatch]" \
+    "summary lines: TVS verdict in the Info column"
+out=$(ts -r "$A/site-a/serial-mismatch.pcap" -o sbd.tls_certificates:FALSE 2>&1)
+assert_not_contains "$out" "TVS check" "sbd.tls_certificates off: no TVS verdict"
+assert_eq "" "$(ts -r "$A/site-a/serial-mismatch.pcap" -o sbd.tls_certificates:FALSE -Y sbd.tvs_check -T fields -e frame.number)" \
+    "sbd.tls_certificates off: no sbd.tvs_check field"
+assert_eq "first file" "$(ts -r "$A/site-a/serial-mismatch.pcap" -o sbd.tls_certificates:FALSE -Y 'ciscotl.file_type == "ITL"' -T fields -e sbd.signer_trusted)" \
+    "sbd.tls_certificates off: the ITL is still checked"
+
 # Statistics tree lists the phones with their verdicts.
 out=$(ts -q -z sbd,tree -r "$A/site-a/two-phones.pcap" 2>&1)
 assert_contains "$out" "001122331001 (127.0.10.1)" "stats tree: phone 1"
