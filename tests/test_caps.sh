@@ -22,23 +22,16 @@ IA="$BUILD/tools/itl-audit/itl-audit"
 ITL="$CAPS/trustlist/ITLSEP001122334455.tlv"
 assert_eq "01ec" "$(xxd -p -s 8 -l 2 "$ITL")" "header length of the source ITL (hand-decoded)"
 
-python3 - "$ITL" "$WORK/phones.pcap" <<'PY'
+python3 - "$ITL" "$WORK/phones.pcap" "$SRC/tests/tools" <<'PY'
 import struct, sys
+sys.path.insert(0, sys.argv[3])
+from pcap_variants import ipv4_header
 body = open(sys.argv[1], "rb").read()[:492]
 out = open(sys.argv[2], "wb")
 out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 def pkt(t, src, sport, dst, dport, payload):
     udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000, 64, 17, 0,
-                     bytes(src), bytes(dst))
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    ip = ipv4_header(bytes(src), bytes(dst), 17, len(udp))
     eth = b"\x00\x11\x22\x33\x44\x55" + b"\x00\x66\x77\x88\x99\xaa" + b"\x08\x00"
     frame = eth + ip + udp
     out.write(struct.pack("<IIII", 1700000000 + t // 1000, (t % 1000) * 1000, len(frame), len(frame)))
