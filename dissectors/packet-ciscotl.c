@@ -394,31 +394,6 @@ type_from_name(const char *name)
     return CISCOTL_TYPE_UNKNOWN;
 }
 
-/* MAC of ITLSEP<mac>.tlv, CTLSEP<mac>.tlv, SEP<mac>.cnf.xml[.enc].sgn */
-static gboolean
-mac_from_name(const char *name, guint8 mac[6])
-{
-    const char *p, *base;
-    int i;
-
-    if (!name)
-        return FALSE;
-    base = strrchr(name, '/');
-    base = base ? base + 1 : name;
-    p = strstr(base, "SEP");
-    if (!p)
-        return FALSE;
-    p += 3;
-    for (i = 0; i < 12; i++)
-        if (!g_ascii_isxdigit(p[i]))
-            return FALSE;
-    if (p[12] != '.')
-        return FALSE;
-    for (i = 0; i < 6; i++)
-        mac[i] = (guint8)(g_ascii_xdigit_value(p[2 * i]) << 4 | g_ascii_xdigit_value(p[2 * i + 1]));
-    return TRUE;
-}
-
 static char *
 span_text(wmem_allocator_t *scope, sbd_span s)
 {
@@ -1546,7 +1521,7 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
         pi = proto_tree_add_string(st, hf_transport_name, tvb, 0, 0, filename);
         proto_item_set_generated(pi);
     }
-    if (filename && mac_from_name(filename, mac)) {
+    if (filename && sbd_mac_from_name(filename, mac)) {
         pi = proto_tree_add_ether(st, hf_phone_mac, tvb, 0, 0, mac);
         proto_item_set_generated(pi);
     }

@@ -469,28 +469,6 @@ copy_file(guint32 frame, const char *server, const ciscotl_tap_info *ti)
     return f;
 }
 
-static gboolean
-parse_mac(const char *name, guint8 mac[6])
-{
-    const char *base, *p;
-    int i;
-
-    if (!name)
-        return FALSE;
-    base = strrchr(name, '/');
-    base = base ? base + 1 : name;
-    p = strstr(base, "SEP");
-    if (!p)
-        return FALSE;
-    p += 3;
-    for (i = 0; i < 12; i++)
-        if (!g_ascii_isxdigit(p[i]))
-            return FALSE;
-    for (i = 0; i < 6; i++)
-        mac[i] = (guint8)(g_ascii_xdigit_value(p[2 * i]) << 4 | g_ascii_xdigit_value(p[2 * i + 1]));
-    return TRUE;
-}
-
 static void
 note_name(sbd_phone *ph, const sbd_file *f)
 {
@@ -547,7 +525,7 @@ sbd_checks_file(guint32 frame, const char *client, const char *server, const cis
     if (!ph || !ti || !room(ph->files, "files per phone (" G_STRINGIFY(SBD_MAX_ITEMS) ")"))
         return;
     f = copy_file(frame, server, ti);
-    if (!ph->has_mac && parse_mac(f->name, ph->mac))
+    if (!ph->has_mac && sbd_mac_from_name(f->name, ph->mac))
         ph->has_mac = TRUE;
     g_ptr_array_add(ph->files, f);
     v = view_for(frame, ph);

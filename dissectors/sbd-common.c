@@ -229,3 +229,28 @@ sbd_frame_events(packet_info *pinfo)
         return NULL;
     return (wmem_list_t *)p_get_proto_data(pinfo->pool, pinfo, sbd_events_proto, 0);
 }
+
+/* MAC of ITLSEP<mac>.tlv, CTLSEP<mac>.tlv, SEP<mac>.cnf.xml[.enc].sgn */
+gboolean
+sbd_mac_from_name(const char *name, guint8 mac[6])
+{
+    const char *p, *base;
+    int i;
+
+    if (!name)
+        return FALSE;
+    base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    p = strstr(base, "SEP");
+    if (!p)
+        return FALSE;
+    p += 3;
+    for (i = 0; i < 12; i++)
+        if (!g_ascii_isxdigit(p[i]))
+            return FALSE;
+    if (p[12] != '.')
+        return FALSE;
+    for (i = 0; i < 6; i++)
+        mac[i] = (guint8)(g_ascii_xdigit_value(p[2 * i]) << 4 | g_ascii_xdigit_value(p[2 * i + 1]));
+    return TRUE;
+}

@@ -81,6 +81,10 @@ gboolean sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pi
 /* Colon-less lower-case hex of a byte span, in `scope`. */
 char *sbd_hex(wmem_allocator_t *scope, const guint8 *p, size_t len);
 
+/* The MAC in a file name ITLSEP<mac>.tlv, CTLSEP<mac>.tlv,
+ * SEP<mac>.cnf.xml[.enc].sgn (12 hex digits after "SEP", then '.'). */
+gboolean sbd_mac_from_name(const char *name, guint8 mac[6]);
+
 #endif
 
 /* ---- hand-off to the sbd post-dissector --------------------------------
