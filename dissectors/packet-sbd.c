@@ -62,7 +62,7 @@ static range_t *tvs_ports;
  * build a protocol tree for every packet even when it prints only summary
  * lines; off, the TVS certificate checks are not made and tshark builds
  * trees only when it would anyway. */
-static gboolean pref_tls_certificates = TRUE;
+static sbd_pref_bool_t pref_tls_certificates = TRUE;
 
 static int hf_tls_certificate = -1;
 static int hf_tls_supported_version = -1;
