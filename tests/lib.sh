@@ -83,6 +83,20 @@ bounded() {
     check_no_dissector_bug "$(grep -E 'Dissector bug|AddressSanitizer|runtime error' "$BOUNDED_OUT" | head -5 || true)" "$what"
 }
 
+# IA_ENV: the environment itl-audit runs with in the tests (as `env "${IA_ENV[@]}" ...`): a
+# throw-away HOME (no personal preferences), C locale, UTC, abort on dissector bugs, and in a
+# sanitizer build the sanitizer options with one malloc block per wmem allocation.
+IA="$BUILD/tools/itl-audit/itl-audit"
+mkdir -p "$WORK/home"
+IA_ENV=(HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" LC_ALL=C.UTF-8 TZ=UTC
+        WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
+if [ -f "$BUILD/sanitize.env" ]; then
+    # shellcheck disable=SC1091
+    . "$BUILD/sanitize.env"
+    IA_ENV+=(ASAN_OPTIONS="$SBD_ASAN_OPTIONS" UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS"
+             WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc)
+fi
+
 finish() {
     echo "$(basename "$0"): $((CHECKS - FAILS)) checks passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]

@@ -12,7 +12,6 @@
 # (with the reason) in KNOWN_ENGINE_GAPS of that script and print XFAIL.
 source "$(dirname "$0")/lib.sh"
 
-IA="$BUILD/tools/itl-audit/itl-audit"
 CHECK="$SRC/tests/tools/itl_audit_check.py"
 T="$CAPS/trustlist"
 D="$CAPS/tvs"
@@ -24,16 +23,7 @@ if [ ! -x "$IA" ]; then
     exit 1
 fi
 
-# A clean environment: no personal preferences, no name resolution.
-mkdir -p "$WORK/home"
-envs=(HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" LC_ALL=C.UTF-8 TZ=UTC
-      WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
-if [ -f "$BUILD/sanitize.env" ]; then
-    # shellcheck disable=SC1091
-    . "$BUILD/sanitize.env"
-    envs+=(ASAN_OPTIONS="$SBD_ASAN_OPTIONS" UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS"
-           WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc)
-fi
+envs=("${IA_ENV[@]}")
 
 # ia ARGS...: run itl-audit; sets RC, OUT (stdout) and ERR (stderr); stdout
 # is also in $WORK/out.

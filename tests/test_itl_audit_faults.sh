@@ -19,19 +19,12 @@
 # the ITL and the .sgn; the ITL's MD5 is md5sum's of the served file.
 source "$(dirname "$0")/lib.sh"
 
-IA="$BUILD/tools/itl-audit/itl-audit"
 T="$CAPS/trustlist"
 itl_md5=$(digest md5 "$T/ITLSEP001122334455.tlv")
 
-mkdir -p "$WORK/home" "$WORK/in"
+mkdir -p "$WORK/in"
 chmod 777 "$WORK/home" "$WORK/in"
-envs=(HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" LC_ALL=C.UTF-8 TZ=UTC
-      WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
-if [ -f "$BUILD/sanitize.env" ]; then
-    # shellcheck disable=SC1091
-    . "$BUILD/sanitize.env"
-    envs+=(ASAN_OPTIONS="$SBD_ASAN_OPTIONS" UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS")
-fi
+envs=("${IA_ENV[@]}")
 as_user=()
 if [ "$(id -u)" = 0 ]; then
     as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)

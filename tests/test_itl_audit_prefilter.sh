@@ -15,7 +15,6 @@
 #  * preferences that widen what must be dissected (-o, a profile) are honoured.
 source "$(dirname "$0")/lib.sh"
 
-IA="$BUILD/tools/itl-audit/itl-audit"
 VARIANTS="$SRC/tests/tools/pcap_variants.py"
 T="$CAPS/trustlist"
 D="$CAPS/tvs"
@@ -26,15 +25,7 @@ if [ ! -x "$IA" ]; then
     exit 1
 fi
 
-mkdir -p "$WORK/home"
-envs=(HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" LC_ALL=C.UTF-8 TZ=UTC
-      WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
-if [ -f "$BUILD/sanitize.env" ]; then
-    # shellcheck disable=SC1091
-    . "$BUILD/sanitize.env"
-    envs+=(ASAN_OPTIONS="$SBD_ASAN_OPTIONS" UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS"
-           WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc)
-fi
+envs=("${IA_ENV[@]}")
 
 # ia OUTFILE ARGS...: run itl-audit, stdout to OUTFILE, stderr to OUTFILE.err; sets RC.
 ia() {
