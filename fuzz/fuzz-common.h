@@ -59,4 +59,8 @@ void sbd_fuzz_decode_tcp_port_as(guint16 port, const char *dissector);
 /* A printable dotted quad of a host-order IPv4 address (static buffer). */
 const char *sbd_fuzz_ip_str(guint32 ip);
 
+/* libFuzzer's entry points, defined by each harness. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 #endif
