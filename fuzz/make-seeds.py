@@ -32,6 +32,8 @@ import tempfile
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CAPS = os.path.join(SRC, "test-captures")
 SAMPLES = os.path.join(os.path.dirname(SRC), "shared", "samples")
+if not os.path.isdir(SAMPLES):      # the committed copy in test-captures/samples
+    SAMPLES = os.path.join(SRC, "test-captures", "samples")
 TVS_PORTS = (2445, 3445)
 
 

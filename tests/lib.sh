@@ -8,7 +8,10 @@ set -euo pipefail
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
 CAPS="$SRC/test-captures"
+# The real samples: ../shared/samples next to the checkout, else the copy
+# committed in test-captures/samples (the same bytes).
 SAMPLES="$SRC/../shared/samples"
+[ -d "$SAMPLES" ] || SAMPLES="$CAPS/samples"
 FAILS=0
 CHECKS=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sbd-test.XXXXXX")
