@@ -7,6 +7,16 @@
  * sessions to TVS ports, then shows the results of each frame as generated
  * fields with expert info.  A statistics tree (tshark -z sbd,tree) lists the
  * phones with their verdicts.
+ *
+ * The server certificate comes from Wireshark's TLS dissector (so TLS 1.3
+ * certificates decrypted with a key log count too).  On the TVS ports
+ * (tvs.tls.port and sbd.tvs_ports) TCP hands the payload to a small front,
+ * a "protocol in name only" under TLS, shown as "TLS (TVS ports)" in Decode
+ * As, that calls TLS with a protocol tree primed with the few TLS fields
+ * needed: its own tree when the caller builds none (tshark summary lines, a
+ * GUI first pass without filters).  Only those packets pay for a tree; a
+ * post-dissector "wanting" the fields instead would make tshark build a tree
+ * for every packet of every capture.
  */
 #include <epan/packet.h>
 #include <epan/expert.h>
@@ -16,6 +26,9 @@
 #include <epan/to_str.h>
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
+#include <epan/exceptions.h>
+#include <epan/epan.h>
+#include <epan/epan_dissect.h>
 
 #include "sbd-common.h"
 #include "sbd-checks.h"
@@ -57,11 +70,8 @@ static expert_field ei_capped = EI_INIT;
 
 static range_t *tvs_ports;
 
-/* Read TLS server certificates of TVS sessions from the TLS tree (default
- * on).  The fields are "wanted" by this post-dissector, which makes tshark
- * build a protocol tree for every packet even when it prints only summary
- * lines; off, the TVS certificate checks are not made and tshark builds
- * trees only when it would anyway. */
+/* Check the server certificates of TLS sessions to TVS ports (default on);
+ * off, the TLS front below only passes packets on to TLS. */
 static sbd_pref_bool_t pref_tls_certificates = TRUE;
 
 static int hf_tls_certificate = -1;
@@ -69,6 +79,19 @@ static int hf_tls_supported_version = -1;
 static int hf_tls_app_data = -1;
 
 static dissector_handle_t sbd_handle;
+static dissector_handle_t tls_handle;
+static dissector_handle_t tls_front_handle;
+static int proto_tls_front = -1;    /* "protocol in name only" under TLS */
+
+/* What TLS showed of one frame on a TVS port (first pass), for feed_tls. */
+typedef struct {
+    const guint8 *cert;         /* first certificate in the frame (pinfo->pool) */
+    unsigned cert_len;
+    gboolean hello13;           /* a supported_versions value 0x0304 (TLS 1.3) */
+    gboolean app_data;          /* TLS application data */
+} sbd_tls_frame;
+
+#define SBD_PROTO_DATA_TLS 1    /* proto data key (0: the event list) */
 
 static gboolean
 is_tvs_port(guint32 port)
@@ -82,7 +105,7 @@ addr_str(packet_info *pinfo, const address *a)
     return address_to_str(pinfo->pool, a);
 }
 
-/* The first occurrence of a wanted field in this frame, or NULL. */
+/* The first occurrence of a field in a tree, or NULL. */
 static field_info *
 first_field(proto_tree *tree, int hf)
 {
@@ -94,12 +117,154 @@ first_field(proto_tree *tree, int hf)
     return a && a->len ? (field_info *)g_ptr_array_index(a, 0) : NULL;
 }
 
+/* Record in the frame's sbd_tls_frame what TLS put in `tree` (the first
+ * certificate of the frame; whether TLS 1.3 was chosen; application data).
+ * Called after each call of TLS in the frame; in a tree shared by the whole
+ * frame, the first occurrence is the frame's first. */
+static void
+tls_frame_collect(packet_info *pinfo, proto_tree *tree)
+{
+    sbd_tls_frame *f = (sbd_tls_frame *)p_get_proto_data(pinfo->pool, pinfo, proto_sbd, SBD_PROTO_DATA_TLS);
+    field_info *fi;
+
+    if (!f) {
+        f = wmem_new0(pinfo->pool, sbd_tls_frame);
+        p_add_proto_data(pinfo->pool, pinfo, proto_sbd, SBD_PROTO_DATA_TLS, f);
+    }
+    if (!tree)
+        return;
+    fi = first_field(tree, hf_tls_supported_version);
+    if (fi && fi->length == 2 && fi->ds_tvb && tvb_captured_length_remaining(fi->ds_tvb, fi->start) >= 2 &&
+        tvb_get_ntohs(fi->ds_tvb, fi->start) == 0x0304)
+        f->hello13 = TRUE;
+    fi = first_field(tree, hf_tls_certificate);
+    if (!f->cert && fi && fi->ds_tvb && fi->length > 0 &&
+        tvb_captured_length_remaining(fi->ds_tvb, fi->start) >= fi->length) {
+        f->cert = (const guint8 *)tvb_memdup(pinfo->pool, fi->ds_tvb, fi->start, fi->length);
+        f->cert_len = (unsigned)fi->length;
+    }
+    if (first_field(tree, hf_tls_app_data))
+        f->app_data = TRUE;
+}
+
+static gboolean
+tls_front_wanted(packet_info *pinfo)
+{
+    return pref_tls_certificates && !PINFO_FD_VISITED(pinfo) && pinfo->ptype == PT_TCP &&
+           proto_is_protocol_enabled(find_protocol_by_id(proto_sbd)) &&
+           (is_tvs_port(pinfo->srcport) || is_tvs_port(pinfo->destport));
+}
+
+/* TCP payload on a TVS TLS port: TLS, with a tree in which the fields that
+ * tls_frame_collect reads are primed (not left out, and found by
+ * proto_get_finfo_ptr_array).  The caller's tree when there is one (the
+ * display filter and the tree shown must have TLS and TVS in it); else the
+ * tree of a throw-away epan_dissect_t, freed as soon as TLS returns.
+ * Priming goes through an epan_dissect_t because epan exports it only that
+ * way; it marks the fields for any tree, and a field stays primed until the
+ * frame's tree is reset, as with a post-dissector's wanted fields.  The
+ * return value and TCP reassembly requests are TLS's. */
+static int
+dissect_tls_front(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    epan_dissect_t *volatile own = NULL;
+    proto_tree *volatile t = tree;
+    volatile int ret = 0;
+    const int hfs[] = { hf_tls_certificate, hf_tls_supported_version, hf_tls_app_data };
+    unsigned i;
+
+    if (!tls_handle)
+        return 0;
+    if (!tls_front_wanted(pinfo))
+        return call_dissector_with_data(tls_handle, tvb, pinfo, tree, data);
+    /* Primed even in a visible tree: only primed fields can be looked up. */
+    own = epan_dissect_new(pinfo->epan, TRUE, FALSE);
+    for (i = 0; i < G_N_ELEMENTS(hfs); i++)
+        if (hfs[i] > 0)
+            epan_dissect_prime_with_hfid(own, hfs[i]);
+    if (!t)
+        t = own->tree;
+    TRY {
+        ret = call_dissector_with_data(tls_handle, tvb, pinfo, t, data);
+    }
+    FINALLY {
+        /* Also when TLS threw (a malformed record): what it showed before
+         * counts, and our tree is freed before the exception goes on. */
+        tls_frame_collect(pinfo, t);
+        if (own)
+            epan_dissect_free(own);
+    }
+    ENDTRY;
+    return ret;
+}
+
+dissector_handle_t
+sbd_tls_front_handle(void)
+{
+    return tls_front_handle;
+}
+
+/* TCP ports whose payload goes to the front: tvs.tls.port (TLS carrying
+ * TVS, told by the tvs dissector) and sbd.tvs_ports (TLS sessions whose
+ * server certificate is checked).  Kept in step with both preferences. */
+static range_t *front_tvs_ports;      /* tvs.tls.port, as last told */
+static range_t *front_ports_tvs;      /* what is registered: the two ranges */
+static range_t *front_ports_sbd;
+
+static gboolean
+in_front_ranges(guint32 port, const range_t *a, const range_t *b)
+{
+    return (a && value_is_in_range(a, port)) || (b && value_is_in_range(b, port));
+}
+
+static void
+front_port_drop(guint32 port, gpointer unused _U_)
+{
+    if (port && !in_front_ranges(port, front_tvs_ports, tvs_ports) &&
+        dissector_get_uint_handle(find_dissector_table("tcp.port"), port) == tls_front_handle)
+        dissector_delete_uint("tcp.port", port, tls_front_handle);
+}
+
+static void
+front_port_add(guint32 port, gpointer unused _U_)
+{
+    if (port)
+        dissector_add_uint("tcp.port", port, tls_front_handle);
+}
+
+static void
+front_ports_update(void)
+{
+    if (!tls_front_handle)
+        return;
+    if (front_ports_tvs)
+        range_foreach(front_ports_tvs, front_port_drop, NULL);
+    if (front_ports_sbd)
+        range_foreach(front_ports_sbd, front_port_drop, NULL);
+    wmem_free(wmem_epan_scope(), front_ports_tvs);
+    wmem_free(wmem_epan_scope(), front_ports_sbd);
+    front_ports_tvs = front_tvs_ports ? range_copy(wmem_epan_scope(), front_tvs_ports) : NULL;
+    front_ports_sbd = tvs_ports ? range_copy(wmem_epan_scope(), tvs_ports) : NULL;
+    if (front_ports_tvs)
+        range_foreach(front_ports_tvs, front_port_add, NULL);
+    if (front_ports_sbd)
+        range_foreach(front_ports_sbd, front_port_add, NULL);
+}
+
+void
+sbd_tls_front_set_tvs_ports(const range_t *ports)
+{
+    wmem_free(wmem_epan_scope(), front_tvs_ports);
+    front_tvs_ports = ports ? range_copy(wmem_epan_scope(), ports) : NULL;
+    front_ports_update();
+}
+
 static void
 feed_tls(packet_info *pinfo, proto_tree *tree)
 {
     const char *cport, *client, *server;
     guint32 sport;
-    field_info *fi;
+    const sbd_tls_frame *f;
 
     if (pinfo->ptype != PT_TCP)
         return;
@@ -117,18 +282,18 @@ feed_tls(packet_info *pinfo, proto_tree *tree)
         return;
     }
 
-    fi = first_field(tree, hf_tls_supported_version);
-    if (fi && pinfo->srcport == sport && fi->length == 2 && fi->ds_tvb &&
-        tvb_get_ntohs(fi->ds_tvb, fi->start) == 0x0304)
-        sbd_checks_tls_hello13(client, cport, server, sport);
-
-    fi = first_field(tree, hf_tls_certificate);
-    if (fi && pinfo->srcport == sport && fi->ds_tvb && fi->length > 0 &&
-        tvb_captured_length_remaining(fi->ds_tvb, fi->start) >= fi->length) {
-        const guint8 *der = tvb_get_ptr(fi->ds_tvb, fi->start, fi->length);
-        sbd_checks_tls_cert(pinfo->num, client, cport, server, sport, der, (unsigned)fi->length);
+    f = (const sbd_tls_frame *)p_get_proto_data(pinfo->pool, pinfo, proto_sbd, SBD_PROTO_DATA_TLS);
+    if (!f) {
+        /* TLS reached without the front (Decode As of the port to TLS):
+         * only fields a display filter refers to can be found. */
+        tls_frame_collect(pinfo, tree);
+        f = (const sbd_tls_frame *)p_get_proto_data(pinfo->pool, pinfo, proto_sbd, SBD_PROTO_DATA_TLS);
     }
-    if (first_field(tree, hf_tls_app_data))
+    if (f->hello13 && pinfo->srcport == sport)
+        sbd_checks_tls_hello13(client, cport, server, sport);
+    if (f->cert && pinfo->srcport == sport)
+        sbd_checks_tls_cert(pinfo->num, client, cport, server, sport, f->cert, f->cert_len);
+    if (f->app_data)
         sbd_checks_tls_data(pinfo->num, client, cport, server, sport);
 }
 
@@ -340,24 +505,7 @@ sbd_register_stats(void)
 static void
 sbd_init(void)
 {
-    GArray *wanted;
-
     sbd_checks_reset();
-    if (!pref_tls_certificates || !proto_is_protocol_enabled(find_protocol_by_id(proto_sbd))) {
-        set_postdissector_wanted_hfids(sbd_handle, NULL);
-        return;
-    }
-    wanted = g_array_new(FALSE, FALSE, sizeof(int));
-    hf_tls_certificate = proto_registrar_get_id_byname("tls.handshake.certificate");
-    hf_tls_supported_version = proto_registrar_get_id_byname("tls.handshake.extensions.supported_version");
-    hf_tls_app_data = proto_registrar_get_id_byname("tls.app_data");
-    if (hf_tls_certificate > 0)
-        g_array_append_val(wanted, hf_tls_certificate);
-    if (hf_tls_supported_version > 0)
-        g_array_append_val(wanted, hf_tls_supported_version);
-    if (hf_tls_app_data > 0)
-        g_array_append_val(wanted, hf_tls_app_data);
-    set_postdissector_wanted_hfids(sbd_handle, wanted);
 }
 
 static void
@@ -409,19 +557,28 @@ proto_register_sbd(void)
     expert_register_field_array(em, ei, array_length(ei));
 
     range_convert_str(wmem_epan_scope(), &tvs_ports, TVS_PORT_DEFAULT, 65535);
-    m = prefs_register_protocol(proto_sbd, NULL);
+    m = prefs_register_protocol(proto_sbd, front_ports_update);
     prefs_register_range_preference(m, "tvs_ports", "TVS ports",
         "TCP ports of TLS sessions whose server certificate is checked against the phone's ITL",
         &tvs_ports, 65535);
     prefs_register_bool_preference(m, "tls_certificates", "Check TVS server certificates",
         "Compare the server certificate of each TLS session to a TVS port with the phone's ITL. "
-        "This reads fields of the TLS tree, so tshark then builds a protocol tree for every packet "
-        "(slower in summary mode); turn off when only the trust lists matter",
+        "TLS packets on TVS ports are then dissected with a protocol tree (only those); "
+        "turn off when only the trust lists matter",
         &pref_tls_certificates);
 
     sbd_tap = register_tap("sbd");
     sbd_events_proto = proto_sbd;
     sbd_handle = register_dissector("sbd", dissect_sbd, proto_sbd);
+
+    /* TLS is registered before plugins and statically linked copies. */
+    tls_handle = find_dissector("tls");
+    if (tls_handle) {
+        proto_tls_front = proto_register_protocol_in_name_only(
+            "Transport Layer Security on TVS ports (certificates for the SBD checks)", "TLS (TVS ports)", "sbd_tls",
+            dissector_handle_get_protocol_index(tls_handle), FT_PROTOCOL);
+        tls_front_handle = create_dissector_handle(dissect_tls_front, proto_tls_front);
+    }
     register_init_routine(sbd_init);
     register_cleanup_routine(sbd_cleanup);
 }
@@ -430,6 +587,10 @@ void
 proto_reg_handoff_sbd(void)
 {
     register_postdissector(sbd_handle);
+    front_ports_update();
+    hf_tls_certificate = proto_registrar_get_id_byname("tls.handshake.certificate");
+    hf_tls_supported_version = proto_registrar_get_id_byname("tls.handshake.extensions.supported_version");
+    hf_tls_app_data = proto_registrar_get_id_byname("tls.app_data");
 }
 
 void

@@ -1099,17 +1099,28 @@ proto_register_tvs(void)
         &pref_desegment);
 }
 
+/* The TLS application data on a TVS TLS port is TVS.  TCP hands those
+ * ports to the sbd post-dissector's TLS front, which calls TLS
+ * (sbd_tls_front_set_tvs_ports); without it (no TLS), ssl_dissector_add. */
 static void
 tvs_port_add(guint32 port, gpointer ptr _U_)
 {
-    if (port)
+    if (!port)
+        return;
+    if (sbd_tls_front_handle())
+        dissector_add_uint("tls.port", port, tvs_tls_handle);
+    else
         ssl_dissector_add(port, tvs_tls_handle);
 }
 
 static void
 tvs_port_delete(guint32 port, gpointer ptr _U_)
 {
-    if (port)
+    if (!port)
+        return;
+    if (sbd_tls_front_handle())
+        dissector_delete_uint("tls.port", port, tvs_tls_handle);
+    else
         ssl_dissector_delete(port, tvs_tls_handle);
 }
 
@@ -1137,4 +1148,5 @@ proto_reg_handoff_tvs(void)
     }
     registered_ports = range_copy(wmem_epan_scope(), pref_tls_ports);
     range_foreach(registered_ports, tvs_port_add, NULL);
+    sbd_tls_front_set_tvs_ports(registered_ports);
 }

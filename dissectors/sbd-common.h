@@ -7,6 +7,7 @@
 
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <epan/range.h>
 #include "sbd-der.h"
 
 /* heur_dissector_t returns gboolean in 4.0 and bool in 4.4: take whatever
@@ -104,6 +105,11 @@ wmem_list_t *sbd_frame_events(packet_info *pinfo);
 
 void proto_register_sbd(void);
 void proto_reg_handoff_sbd(void);
+/* What TCP calls on the TVS TLS ports instead of TLS (packet-sbd.c); NULL
+ * when TLS is not there. */
+dissector_handle_t sbd_tls_front_handle(void);
+/* tvs.tls.port changed: TCP sends those ports to the front too. */
+void sbd_tls_front_set_tvs_ports(const range_t *ports);
 /* Statistics tree registration (tap plugin), called from plugin_register. */
 void sbd_register_taps(void);
 #endif

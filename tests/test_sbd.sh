@@ -65,8 +65,8 @@ done
 
 # Summary lines only (no -V, no filter): the verdict of serial-mismatch.pcap
 # (expected.tsv) is in the Info column of the server's Certificate frame.
-# With sbd.tls_certificates off the check is not made (and tshark need not
-# build a tree for every packet), the trust-list checks still are.
+# With sbd.tls_certificates off the check is not made, the trust-list checks
+# still are.
 out=$(ts -r "$A/site-a/serial-mismatch.pcap" 2>&1)
 assert_contains "$out" "Certificate, Server Key Exchange, Server Hello Done [TVS check: serial-mismatch]" \
     "summary lines: TVS verdict in the Info column"
@@ -76,6 +76,31 @@ assert_eq "" "$(ts -r "$A/site-a/serial-mismatch.pcap" -o sbd.tls_certificates:F
     "sbd.tls_certificates off: no sbd.tvs_check field"
 assert_eq "first file" "$(ts -r "$A/site-a/serial-mismatch.pcap" -o sbd.tls_certificates:FALSE -Y 'ciscotl.file_type == "ITL"' -T fields -e sbd.signer_trusted)" \
     "sbd.tls_certificates off: the ITL is still checked"
+
+# Summary lines build no protocol tree: the TLS packets of TVS ports are
+# dissected with one of the plugin's own.  Every TVS verdict of expected.tsv,
+# including the TLS 1.3 certificate decrypted with the withheld keys, is in
+# the Info column; and the summary lines of every capture are the same as
+# when tshark builds a tree for every packet (-Y frame).
+while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also; do
+    case "$cap" in \#*|"") continue;; esac
+    [ "$verdict" = - ] && continue
+    file=${cap%%+*}
+    opts=()
+    if [ "$cap" != "$file" ]; then
+        opts=(-o "tls.keylog_file:$A/${file%.pcap}.${cap#*+}")
+    elif [ -f "$A/${file%.pcap}.keys" ]; then
+        opts=(-o "tls.keylog_file:$A/${file%.pcap}.keys")
+    fi
+    out=$(ts -r "$A/$file" "${opts[@]}" 2>&1)
+    assert_contains "$out" "[TVS check: $verdict]" "summary lines: $cap $mac: TVS verdict in the Info column"
+done < "$A/expected.tsv"
+while read -r f; do
+    opts=()
+    [ -f "${f%.*}.keys" ] && opts=(-o "tls.keylog_file:${f%.*}.keys")
+    assert_eq "$(ts -r "$f" "${opts[@]}" 2>&1)" "$(ts -r "$f" "${opts[@]}" -Y frame 2>&1)" \
+        "summary lines without and with a tree: ${f#"$CAPS"/}"
+done < <(find "$CAPS" -name '*.pcap' -o -name '*.pcapng' | sort)
 
 # Statistics tree lists the phones with their verdicts.
 out=$(ts -q -z sbd,tree -r "$A/site-a/two-phones.pcap" 2>&1)

@@ -2403,8 +2403,9 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
     /* epan_new() runs the init routines: the engine is reset and the
      * plugin switches TFTP reassembly on. */
     session = epan_new(&prov, &funcs);
-    /* A tree is always built: the post-dissector reads TLS fields from it. */
-    edt = epan_dissect_new(session, TRUE, FALSE);
+    /* No protocol tree: the checks get what they need from the dissectors
+     * (the TLS packets of TVS ports get a tree of the plugin's own). */
+    edt = epan_dissect_new(session, FALSE, FALSE);
 
     while (!end) {
         qitem *q = reader_take(r, it->path, idx, count);
@@ -2452,7 +2453,6 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
                     ref_frame.pfd = NULL;
                     prov.ref = &ref_frame;
                 }
-                prime_epan_dissect_with_postdissector_wanted_hfids(edt);
                 cap = (gint)MIN(fd.cap_len, (guint32)G_MAXINT);
                 rep = (gint)MIN(MAX(fd.pkt_len, fd.cap_len), (guint32)G_MAXINT);
                 tvb = tvb_new_real_data(ws_buffer_start_ptr(&q->buf), cap, rep);
