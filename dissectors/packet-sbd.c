@@ -198,12 +198,6 @@ dissect_tls_front(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     return ret;
 }
 
-dissector_handle_t
-sbd_tls_front_handle(void)
-{
-    return tls_front_handle;
-}
-
 /* TCP ports whose payload goes to the front: tvs.tls.port (TLS carrying
  * TVS, told by the tvs dissector) and sbd.tvs_ports (TLS sessions whose
  * server certificate is checked).  Kept in step with both preferences. */

@@ -31,7 +31,6 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
-#include <epan/dissectors/packet-tls.h>
 
 #include "sbd-common.h"
 #include "packet-tvs.h"
@@ -1100,28 +1099,20 @@ proto_register_tvs(void)
 }
 
 /* The TLS application data on a TVS TLS port is TVS.  TCP hands those
- * ports to the sbd post-dissector's TLS front, which calls TLS
- * (sbd_tls_front_set_tvs_ports); without it (no TLS), ssl_dissector_add. */
+ * ports to the sbd post-dissector's TLS front, which calls TLS (told by
+ * sbd_tls_front_set_tvs_ports in proto_reg_handoff_tvs). */
 static void
 tvs_port_add(guint32 port, gpointer ptr _U_)
 {
-    if (!port)
-        return;
-    if (sbd_tls_front_handle())
+    if (port)
         dissector_add_uint("tls.port", port, tvs_tls_handle);
-    else
-        ssl_dissector_add(port, tvs_tls_handle);
 }
 
 static void
 tvs_port_delete(guint32 port, gpointer ptr _U_)
 {
-    if (!port)
-        return;
-    if (sbd_tls_front_handle())
+    if (port)
         dissector_delete_uint("tls.port", port, tvs_tls_handle);
-    else
-        ssl_dissector_delete(port, tvs_tls_handle);
 }
 
 /* Also the preferences' apply callback: moves the TLS port registrations

@@ -105,10 +105,8 @@ wmem_list_t *sbd_frame_events(packet_info *pinfo);
 
 void proto_register_sbd(void);
 void proto_reg_handoff_sbd(void);
-/* What TCP calls on the TVS TLS ports instead of TLS (packet-sbd.c); NULL
- * when TLS is not there. */
-dissector_handle_t sbd_tls_front_handle(void);
-/* tvs.tls.port changed: TCP sends those ports to the front too. */
+/* tvs.tls.port changed: TCP sends those ports to the sbd post-dissector's
+ * TLS front (packet-sbd.c), which calls TLS. */
 void sbd_tls_front_set_tvs_ports(const range_t *ports);
 /* Statistics tree registration (tap plugin), called from plugin_register. */
 void sbd_register_taps(void);
