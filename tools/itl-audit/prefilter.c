@@ -67,6 +67,8 @@ typedef struct {
     guint64 w[5];
 } pf_key;
 
+#define PF_HINT_BITS 1024u
+
 typedef struct {
     pf_key key;
     gint64 expires;             /* capture time, seconds */
@@ -82,6 +84,11 @@ typedef struct {
     guint32 occupied;           /* slots in use, expired ones included until a sweep */
     guint32 max;
     gint64 overflow_until;      /* full: pass the traffic class until then */
+    /* Bit (port & 1023) of every entry's port (TFTP), ports XORed (TCP) or
+     * fragment id (fragments), set on insert and recomputed when the table
+     * is rebuilt: most records of a span-port capture are looked up here
+     * and miss, and a clear bit says so without hashing the key. */
+    guint64 hint[PF_HINT_BITS / 64];
 } pf_table;
 
 enum { K_TFTP = 1, K_TCP = 2, K_FRAG4 = 3, K_FRAG6 = 4 };
@@ -110,6 +117,41 @@ key_hash(const pf_key *k)
     return (guint32)(h ^ (h >> 32));
 }
 
+static unsigned
+key_hint(const pf_key *k)
+{
+    const guint8 *b = (const guint8 *)k->w;
+    unsigned v;
+
+    switch (b[0]) {
+    case K_TFTP:        /* endpoint_key(): port in bytes 2-3 */
+        v = (unsigned)b[2] << 8 | b[3];
+        break;
+    case K_TCP:         /* conn_key(): the two ports in bytes 18-19 and 36-37 */
+        v = ((unsigned)b[18] << 8 | b[19]) ^ ((unsigned)b[36] << 8 | b[37]);
+        break;
+    default:            /* frag_key(): low half of the id in bytes 4-5 */
+        v = (unsigned)b[4] << 8 | b[5];
+        break;
+    }
+    return v & (PF_HINT_BITS - 1);
+}
+
+static void
+hint_set(pf_table *t, unsigned h)
+{
+    t->hint[h / 64] |= (guint64)1 << (h % 64);
+}
+
+/* FALSE: no entry of the table has this hint. */
+static inline gboolean
+tab_maybe(const pf_table *t, unsigned v)
+{
+    unsigned h = v & (PF_HINT_BITS - 1);
+
+    return (t->hint[h / 64] >> (h % 64)) & 1;
+}
+
 static gboolean
 key_eq(const pf_key *a, const pf_key *b)
 {
@@ -123,7 +165,7 @@ tab_find(pf_table *t, const pf_key *k, gint64 now)
 {
     guint32 mask, i;
 
-    if (!t->occupied)
+    if (!t->occupied || !tab_maybe(t, key_hint(k)))
         return NULL;
     mask = t->cap - 1;
     for (i = key_hash(k) & mask;; i = (i + 1) & mask) {
@@ -155,9 +197,11 @@ tab_rebuild(pf_table *t, guint32 cap, gint64 now)
     t->slots = g_new0(pf_entry, cap);
     t->cap = cap;
     t->occupied = 0;
+    memset(t->hint, 0, sizeof t->hint);
     for (i = 0; i < oldcap; i++) {
         if (old[i].used && old[i].expires >= now) {
             tab_place(t->slots, cap, &old[i]);
+            hint_set(t, key_hint(&old[i].key));
             t->occupied++;
         }
     }
@@ -223,6 +267,7 @@ tab_insert(pf_table *t, const pf_key *k, gint64 now, gboolean *created)
     memset(&t->slots[i], 0, sizeof t->slots[i]);
     t->slots[i].key = *k;
     t->slots[i].used = 1;
+    hint_set(t, key_hint(k));
     t->occupied++;
     *created = TRUE;
     return &t->slots[i];
@@ -526,7 +571,7 @@ do_udp(pctx *c, const ipaddr *ip, const guint8 *p, guint32 caplen)
         note_peak(&st->stats.peak_tftp, &st->tftp);
         return V_KEEP;
     }
-    if (st->tftp.occupied) {
+    if (st->tftp.occupied && (tab_maybe(&st->tftp, dport) || tab_maybe(&st->tftp, sport))) {
         /* Server -> client (RRQ data, WRQ acks), then client -> server. */
         endpoint_key(&k, ip, ip->dst, dport);
         e = tab_find(&st->tftp, &k, st->now);
