@@ -1922,7 +1922,7 @@ typedef struct qitem {
 #define QUEUE_MAX_ITEMS 16384u
 #define QUEUE_MAX_BYTES (8u << 20)
 
-enum { CTL_ABORT = 1 };
+enum { CTL_ABORT = 1, CTL_YIELD = 2 };
 
 typedef struct {
     char *path;
@@ -1938,6 +1938,9 @@ typedef struct {
     gsize queued_bytes;
     qitem *free_items;
     gboolean opened, done, paused, abort, consumer_waiting;
+    gboolean yield;             /* asked to stop the thread, to go on in a forked worker */
+    gboolean handed;            /* read by the main process while libwireshark started */
+    guint32 handed_records;     /* records read there */
     /* set when opening, before the thread starts */
     wtap *wth;
     int open_err;
@@ -1949,6 +1952,15 @@ typedef struct {
     /* thread only; read after the join */
     pf_state *pf;
     gint progress;              /* atomic: records read so far */
+    /* where the thread stopped when it yielded (see reader_handover()) */
+    struct {
+        gboolean valid;
+        gint64 offset;
+        guint32 framenum, cum;
+        gboolean has_prev;
+        nstime_t prev_ts;
+        qitem *cur;
+    } at;
 } reader;
 
 static _Thread_local reader *cur_reader;
@@ -1981,7 +1993,8 @@ qitems_free(qitem *q)
 static void
 reader_block(reader *r, gboolean need_space)
 {
-    while (!r->abort && need_space && (r->queued >= QUEUE_MAX_ITEMS || r->queued_bytes >= QUEUE_MAX_BYTES)) {
+    while (!r->abort && !r->yield && need_space &&
+           (r->queued >= QUEUE_MAX_ITEMS || r->queued_bytes >= QUEUE_MAX_BYTES)) {
         r->paused = TRUE;
         g_cond_broadcast(&r->cond);
         g_cond_wait(&r->cond, &r->lock);
@@ -2093,19 +2106,44 @@ reader_main(gpointer data)
     cur_reader = r;
     nstime_set_zero(&prev_ts);
     wth = r->wth;
-    if (r->filter)
-        r->pf = pf_new(&r->cfg);
-    wtap_set_cb_new_secrets(wth, reader_secrets);
-    cur = reader_item(r);
+    if (r->at.valid) {
+        /* Going on where the thread of the process that forked stopped. */
+        offset = r->at.offset;
+        framenum = r->at.framenum;
+        cum = r->at.cum;
+        has_prev = r->at.has_prev;
+        prev_ts = r->at.prev_ts;
+        cur = r->at.cur;
+        r->at.valid = FALSE;
+        r->at.cur = NULL;
+    } else {
+        if (r->filter)
+            r->pf = pf_new(&r->cfg);
+        wtap_set_cb_new_secrets(wth, reader_secrets);
+        cur = reader_item(r);
+    }
     for (;;) {
         gboolean wanted = TRUE;
         nstime_t ts;
 
         if (g_atomic_int_get(&r->ctl)) {
+            gboolean yield;
             g_mutex_lock(&r->lock);
             reader_block(r, FALSE);
             stop = r->abort;
+            yield = r->yield && !stop;
+            if (yield) {
+                r->at.valid = TRUE;
+                r->at.offset = offset;
+                r->at.framenum = framenum;
+                r->at.cum = cum;
+                r->at.has_prev = has_prev;
+                r->at.prev_ts = prev_ts;
+                r->at.cur = cur;
+            }
             g_mutex_unlock(&r->lock);
+            if (yield)
+                return NULL;    /* joined by reader_handover() */
             if (stop)
                 break;
         }
@@ -2188,6 +2226,51 @@ reader_start(const char *path)
     return r;
 }
 
+static void reader_free(reader *r);
+
+/* Stop the reader's thread between two records and join it, so that a
+ * process can fork with the reader's state but without its thread (a
+ * thread does not survive fork()).  Returns TRUE when the worker must
+ * start the thread again with reader_resume(); FALSE when the thread had
+ * already read everything (or never ran). */
+static gboolean
+reader_handover(reader *r)
+{
+    if (!r->thread)
+        return FALSE;
+    g_mutex_lock(&r->lock);
+    r->yield = TRUE;
+    g_atomic_int_or(&r->ctl, CTL_YIELD);
+    g_cond_broadcast(&r->cond);
+    g_mutex_unlock(&r->lock);
+    g_thread_join(r->thread);
+    r->thread = NULL;
+    r->handed = TRUE;
+    r->handed_records = r->at.valid ? r->at.framenum : (guint32)g_atomic_int_get(&r->progress);
+    return r->at.valid;
+}
+
+/* In the forked worker: read on from where reader_handover() stopped. */
+static void
+reader_resume(reader *r)
+{
+    r->yield = FALSE;
+    g_atomic_int_and(&r->ctl, ~CTL_YIELD);
+    r->thread = g_thread_new("itl-audit-reader", reader_main, r);
+}
+
+/* In the process that forked: forget a reader handed over to a worker
+ * without reading on (the file offset is shared with the worker). */
+static void
+reader_forget(reader *r)
+{
+    wtap *wth = r->wth;
+
+    reader_free(r);
+    if (wth)
+        wtap_close(wth);
+}
+
 /* All queued items, waiting for at least one; NULL never. */
 static qitem *
 reader_take(reader *r, const char *path, unsigned idx, unsigned count)
@@ -2250,6 +2333,7 @@ reader_free(reader *r)
 {
     qitems_free(r->head);
     qitems_free(r->free_items);
+    qitem_free(r->at.cur);
     pf_free(r->pf);
     g_free(r->open_err_info);
     g_mutex_clear(&r->lock);
@@ -2312,6 +2396,9 @@ stats_line(const input_item *it, reader *r, guint32 frames, gint64 usec)
     } else {
         g_string_append(s, ", all to epan (no pre-filter)");
     }
+    if (r->handed)
+        g_string_append_printf(s, "; %s%u records read while libwireshark started",
+                               r->handed_records < frames ? "the first " : "all ", r->handed_records);
     g_string_append_c(s, '\n');
     return g_string_free(s, FALSE);
 }
@@ -2319,13 +2406,39 @@ stats_line(const input_item *it, reader *r, guint32 frames, gint64 usec)
 /* Returns the report of the input, or NULL if the input is skipped (a file
  * met in a directory walk that is not a capture).  `r`: a reader already
  * started on this input (the first one), or NULL. */
+static const struct packet_provider_funcs provider_funcs = {
+    .get_frame_ts = get_frame_ts,
+};
+
+/* A dissection session started ahead of its input (see the pool below):
+ * epan_new() reads the name resolution files again and runs every
+ * dissector's init routine, some 40 ms that a worker forked from a process
+ * holding such a session does not spend.  It serves one input, in the
+ * process that forked, which then exits without epan_free(). */
+static struct packet_provider_data prep_prov;
+static epan_t *prep_session;
+
+static void
+prepare_session(void)
+{
+    if (!prep_session) {
+        memset(&prep_prov, 0, sizeof prep_prov);
+        prep_session = epan_new(&prep_prov, &provider_funcs);
+    }
+}
+
+static void
+drop_prepared_session(void)
+{
+    if (prep_session)
+        epan_free(prep_session);
+    prep_session = NULL;
+}
+
 static rp_input *
 process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
 {
-    static const struct packet_provider_funcs funcs = {
-        .get_frame_ts = get_frame_ts,
-    };
-    struct packet_provider_data prov;
+    struct packet_provider_data own_prov, *prov_p;
     frame_data ref_frame, prev_dis_frame, prev_cap_frame;
     rp_input *in;
     epan_t *session;
@@ -2333,7 +2446,7 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
     guint32 cum_bytes = 0, frames = 0;
     nstime_t elapsed;
     gboolean named = it->explicit_path || has_capture_extension(it->path);
-    gboolean end = FALSE, first = TRUE;
+    gboolean end = FALSE, first = TRUE, one_shot = FALSE;
     gint64 t0 = g_get_monotonic_time(), last_progress = 0;
     wtap *wth;
 
@@ -2396,13 +2509,21 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
     }
     in = rp_input_new(it->path);
 
-    memset(&prov, 0, sizeof prov);
-    prov.wth = r->wth;
     nstime_set_zero(&elapsed);
 
     /* epan_new() runs the init routines: the engine is reset and the
-     * plugin switches TFTP reassembly on. */
-    session = epan_new(&prov, &funcs);
+     * plugin switches TFTP reassembly on.  A prepared session has had
+     * them run and has not dissected anything yet. */
+    if (prep_session) {
+        session = prep_session;
+        prov_p = &prep_prov;
+        one_shot = TRUE;
+    } else {
+        prov_p = &own_prov;
+        memset(prov_p, 0, sizeof *prov_p);
+        session = epan_new(prov_p, &provider_funcs);
+    }
+    prov_p->wth = r->wth;
     /* No protocol tree: the checks get what they need from the dissectors
      * (the TLS packets of TVS ports get a tree of the plugin's own). */
     edt = epan_dissect_new(session, FALSE, FALSE);
@@ -2436,22 +2557,22 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
                     memset(&ref_frame, 0, sizeof ref_frame);
                     ref_frame.num = 1;
                     ref_frame.abs_ts = r->first_ts;
-                    prov.ref = &ref_frame;
+                    prov_p->ref = &ref_frame;
                 }
                 first = FALSE;
-                if (q->has_prev && (!prov.prev_cap || prov.prev_cap->num != q->framenum - 1)) {
+                if (q->has_prev && (!prov_p->prev_cap || prov_p->prev_cap->num != q->framenum - 1)) {
                     memset(&prev_cap_frame, 0, sizeof prev_cap_frame);
                     prev_cap_frame.num = q->framenum - 1;
                     prev_cap_frame.abs_ts = q->prev_ts;
-                    prov.prev_cap = &prev_cap_frame;
+                    prov_p->prev_cap = &prev_cap_frame;
                 }
                 cum_bytes = q->cum_bytes;
                 frame_data_init(&fd, q->framenum, &q->rec, q->offset, cum_bytes);
-                frame_data_set_before_dissect(&fd, &elapsed, &prov.ref, prov.prev_dis);
-                if (prov.ref == &fd) {
+                frame_data_set_before_dissect(&fd, &elapsed, &prov_p->ref, prov_p->prev_dis);
+                if (prov_p->ref == &fd) {
                     ref_frame = fd;
                     ref_frame.pfd = NULL;
-                    prov.ref = &ref_frame;
+                    prov_p->ref = &ref_frame;
                 }
                 cap = (gint)MIN(fd.cap_len, (guint32)G_MAXINT);
                 rep = (gint)MIN(MAX(fd.pkt_len, fd.cap_len), (guint32)G_MAXINT);
@@ -2461,10 +2582,10 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
 
                 prev_dis_frame = fd;
                 prev_dis_frame.pfd = NULL;
-                prov.prev_dis = &prev_dis_frame;
+                prov_p->prev_dis = &prev_dis_frame;
                 prev_cap_frame = fd;
                 prev_cap_frame.pfd = NULL;
-                prov.prev_cap = &prev_cap_frame;
+                prov_p->prev_cap = &prev_cap_frame;
 
                 epan_dissect_reset(edt);
                 frame_data_destroy(&fd);
@@ -2488,7 +2609,12 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
     collect_report(in);
 
     epan_dissect_free(edt);
-    epan_free(session);
+    if (one_shot) {
+        /* This process exits after the input: its cleanup is the exit. */
+        prep_session = NULL;
+    } else {
+        epan_free(session);
+    }
     reader_stop(r, FALSE);
     if (opt.stats)
         in->stats = stats_line(it, r, frames, g_get_monotonic_time() - t0);
@@ -2930,14 +3056,14 @@ status_kb(const char *key)
  * Several inputs: a pool of worker processes (-j N)
  *
  * libwireshark keeps global state, so inputs run in parallel in separate
- * processes.  Workers are forked after libwireshark has started (they share
- * its memory copy-on-write and do not start it again) and audit one input
- * after the other, as a serial run does.  Wireshark's per-capture setup
- * (name resolution tables read again, every dissector's init routine) leaves
- * some memory behind for each capture, so a worker whose private memory
- * has grown by WORKER_RECYCLE_KB retires after its input and a fresh one is
- * forked.  With -j 1 one worker does it all, so a long folder walk does not
- * grow either.
+ * processes.  The main process starts libwireshark and a dissection
+ * session that has not seen any packet (prepare_session()), then forks one
+ * worker per input: the worker shares that memory copy-on-write, so it
+ * neither starts libwireshark nor runs the per-capture setup (name
+ * resolution files read again, every dissector's init routine: ~40 ms on
+ * the benchmark machine), audits its input with the session and exits.
+ * Nothing of one input can leak into the next, and no worker grows over a
+ * long folder walk.
  *
  * The main process hands out input numbers over a socket per worker; a
  * worker answers with the number and a memory file holding the result
@@ -2947,7 +3073,6 @@ status_kb(const char *key)
 
 #define WIRE_MAGIC 0x49544c41u          /* "ITLA" */
 #define RESULT_WINDOW 64u               /* results waiting to be printed, per job */
-#define WORKER_RECYCLE_KB (64 * 1024)
 #define NO_INPUT G_MAXUINT32
 
 typedef struct {
@@ -3095,11 +3220,26 @@ recv_msg(int sock, wire_msg *m, int *fd)
     return 1;
 }
 
+/* The reader of the first input, started while libwireshark starts, on
+ * its way to the worker that audits that input. */
+static struct {
+    reader *r;
+    guint input;
+    gboolean resume;
+} handed;
+
+static void
+reader_forget_handed(void)
+{
+    if (handed.r)
+        reader_forget(handed.r);
+    handed.r = NULL;
+}
+
+/* A worker: one input with the prepared session, then exit. */
 G_GNUC_NORETURN static void
 worker_loop(int sock)
 {
-    long base = status_kb("RssAnon");
-
     opt.progress = FALSE;
     for (;;) {
         input_result res;
@@ -3112,7 +3252,15 @@ worker_loop(int sock)
             _exit(0);
         if (in_fd >= 0)
             close(in_fd);
-        run_input(m.n, NULL, &res);
+        if (handed.r && handed.input == m.n) {
+            if (handed.resume)
+                reader_resume(handed.r);
+            run_input(m.n, handed.r, &res);
+        } else {
+            reader_forget_handed();
+            run_input(m.n, NULL, &res);
+        }
+        handed.r = NULL;
         fd = result_file();
         if (fd < 0)
             _exit(4);
@@ -3126,7 +3274,7 @@ worker_loop(int sock)
         ok = write_all(fd, &h, sizeof h) && write_all(fd, res.err_text ? res.err_text : "", (size_t)h.err_len) &&
              write_all(fd, res.out ? res.out : "", res.out_len);
         result_clear(&res);
-        m.retire = status_kb("RssAnon") - base > WORKER_RECYCLE_KB;
+        m.retire = TRUE;        /* the session is used up */
         if (!ok || !send_msg(sock, &m, fd))
             _exit(3);
         close(fd);
@@ -3234,7 +3382,7 @@ worker_gone(worker_t *w, slot_t *slots)
 
 /* FALSE when stdout went away. */
 static gboolean
-run_pool(unsigned jobs)
+run_pool(unsigned jobs, reader *r0, guint first)
 {
     guint count = items->len, n, next_start = 0, next_print = 0;
     slot_t *slots = g_new0(slot_t, count);
@@ -3243,6 +3391,13 @@ run_pool(unsigned jobs)
     gboolean out_ok = TRUE;
     unsigned i;
 
+    prepare_session();
+    if (r0) {
+        /* No thread may run while the workers are forked. */
+        handed.r = r0;
+        handed.input = first;
+        handed.resume = reader_handover(r0);
+    }
     for (;;) {
         unsigned nbusy = 0, npoll = 0;
 
@@ -3269,10 +3424,15 @@ run_pool(unsigned jobs)
                     continue;
                 }
                 if (!w->alive && !worker_spawn(w, workers, jobs)) {
-                    slot_fail(n, &slots[n], "cannot start a worker process: %s", g_strerror(errno));
+                    int e = errno;
+                    reader_forget_handed();
+                    slot_fail(n, &slots[n], "cannot start a worker process: %s", g_strerror(e));
                     next_start++;
                     continue;
                 }
+                /* The worker has the reader now (or it was not its turn). */
+                if (handed.r && handed.input <= n)
+                    reader_forget_handed();
                 m.n = n;
                 m.retire = 0;
                 if (!send_msg(w->sock, &m, -1)) {
@@ -3338,6 +3498,8 @@ run_pool(unsigned jobs)
     }
     for (n = 0; n < count; n++)
         result_clear(&slots[n].res);
+    reader_forget_handed();
+    drop_prepared_session();
     progress("", count, count, 0, TRUE);
     g_free(pfd);
     g_free(workers);
@@ -3414,10 +3576,11 @@ main(int argc, char **argv)
             readable++;
         }
     }
-    /* One capture: read it while libwireshark starts (the filter uses the
-     * command line's ports until the preferences are known).  Several:
-     * worker processes, forked once libwireshark has started. */
-    if (readable == 1)
+    /* Read the first capture while libwireshark starts (the filter uses
+     * the command line's ports until the preferences are known).  With
+     * several, worker processes are forked once libwireshark has started,
+     * and the first one takes that reader over. */
+    if (readable >= 1)
         r0 = reader_start(((const input_item *)g_ptr_array_index(items, first))->path);
     if (!ensure_epan()) {
         reader_abort(r0);
@@ -3433,7 +3596,8 @@ main(int argc, char **argv)
         csv_header(stdout);
     jobs = MIN(opt.jobs, readable);
     if (readable > 1) {
-        run_pool(jobs);
+        run_pool(jobs, r0, first);
+        r0 = NULL;
     } else {
         for (n = 0; n < items->len; n++) {
             input_result res;
