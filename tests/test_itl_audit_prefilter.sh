@@ -12,7 +12,13 @@
 #    verdicts, exchanges and findings are those of the original capture, and
 #    the unrelated traffic never reaches libwireshark (--stats);
 #  * -j 1 and -j 2 print byte-identical output;
-#  * preferences that widen what must be dissected (-o, a profile) are honoured.
+#  * preferences that widen what must be dissected (-o, a profile) are honoured;
+#  * the pcap record scanner (pcapscan.c, plain pcap files) gives what reading
+#    every record through wiretap gives (--no-fast-read): byte-identical
+#    output on every committed capture, on the other byte order and
+#    nanosecond forms of the format, and on files cut short or holding a
+#    record too long for wiretap, with wiretap's own error message
+#    (tests/tools/pcap_forms.py; frame counts from capinfos).
 source "$(dirname "$0")/lib.sh"
 
 VARIANTS="$SRC/tests/tools/pcap_variants.py"
@@ -76,7 +82,7 @@ cat "$CAPS"/tvs/*.keys "$AU"/*/*.keys "$AU"/*/*/*.keys 2>/dev/null >"$WORK/all.k
 
 # --- command line -------------------------------------------------------------
 ia "$WORK/help" --help
-for o in "--no-prefilter" "-j, --jobs N" "--stats"; do
+for o in "--no-prefilter" "--no-fast-read" "-j, --jobs N" "--stats"; do
     assert_contains "$(cat "$WORK/help")" "$o" "--help lists $o"
 done
 for bad in "-j 0" "-j abc" "-j 1000" "--jobs"; do
@@ -167,7 +173,7 @@ FIFO_SRC="$AU/site-b/deeper/migration-success.pcap"
 for j in 1 2; do
     rm -f "$WORK/pipe.pcap"
     mkfifo "$WORK/pipe.pcap"
-    python3 -c '
+    timeout 60 python3 -c '
 import sys, time
 d = open(sys.argv[1], "rb").read()
 with open(sys.argv[2], "wb") as f:
@@ -189,6 +195,83 @@ done
 
 ia "$WORK/s3" -q --stats --no-prefilter "$T/http-6970.pcap"
 assert_contains "$(cat "$WORK/s3.err")" "all to epan (no pre-filter)" "--stats with --no-prefilter"
+
+# --- the pcap record scanner against wiretap -----------------------------------------------
+FORMS="$SRC/tests/tools/pcap_forms.py"
+ia "$WORK/fast" --json --keylog "$WORK/all.keys" --stats "$CAPS"
+ia "$WORK/slow" --json --keylog "$WORK/all.keys" --no-fast-read "$CAPS"
+same "$WORK/fast" "$WORK/slow" "test-captures/ with keys: scanner vs --no-fast-read"
+# Which inputs are plain pcap: their first bytes, read here with od.
+n_plain=0
+while IFS= read -r -d '' f; do
+    case "$(od -An -tx1 -N8 "$f" | tr -d ' ')" in
+        d4c3b2a10200040*|a1b2c3d400020004*|4d3cb2a10200040*|a1b23c4d00020004*) n_plain=$((n_plain + 1)) ;;
+    esac
+done < <(find "$CAPS" -type f \( -name '*.pcap' -o -name '*.pcapng' \) -print0)
+[ "$n_plain" -gt 10 ] && pass || fail "only $n_plain plain pcap files found in test-captures/"
+assert_eq "$n_plain" "$(grep -c 'walked by the scanner' "$WORK/fast.err")" "--stats: the scanner walked every plain pcap file, and nothing else"
+grep ': stats: .*\.pcapng: ' "$WORK/fast.err" | grep -q 'walked by the scanner' && fail "the scanner walked a pcapng file" || pass
+
+# form FORM [N]: a form of two-phones.pcap; prints the number of records pcap_forms.py wrote or kept
+TP="$AU/site-a/two-phones.pcap"
+TPK="--keylog $AU/site-a/two-phones.keys"
+form() { python3 "$FORMS" "$TP" "$WORK/form.pcap" "$@"; }
+# both NAME: scanner and wiretap agree on form.pcap (stdout, stderr, status); the scanner's JSON in $WORK/form.json
+both() {
+    # shellcheck disable=SC2086
+    ia "$WORK/form.json" --json $TPK --stats "$WORK/form.pcap"
+    local rc1=$RC
+    # shellcheck disable=SC2086
+    ia "$WORK/form-w.json" --json $TPK --no-fast-read "$WORK/form.pcap"
+    assert_eq "$rc1" "$RC" "$1: exit status, scanner and wiretap"
+    same "$WORK/form.json" "$WORK/form-w.json" "$1: scanner vs --no-fast-read"
+    same <(grep -v ': stats: ' "$WORK/form.json.err") "$WORK/form-w.json.err" "$1: stderr, scanner and wiretap"
+    RC=$rc1
+}
+# shellcheck disable=SC2086
+ia "$WORK/tp.json" --json $TPK --no-prefilter "$TP"
+essence "$WORK/tp.json" >"$WORK/tp.essence"
+grep -q 'session' "$WORK/tp.essence" && pass || fail "two-phones.pcap: no TVS session to compare"
+for f in le be nsec nsec-be v23 "max 30" "zero 30"; do
+    # shellcheck disable=SC2086
+    form $f >/dev/null
+    both "two-phones.pcap as $f"
+    essence "$WORK/form.json" >"$WORK/form.essence"
+    same "$WORK/tp.essence" "$WORK/form.essence" "two-phones.pcap as $f: the conclusions of the original"
+    # The first and last time stamps, against capinfos (seconds to 6 or 9 places).
+    python3 - "$WORK/form.json.err" <(capinfos -a -e -S "$WORK/form.pcap") "$f" <<'EOF' && pass || fail "$f: time stamps"
+import decimal, re, sys
+ours = re.search(r"time stamps ([0-9.]+) to ([0-9.]+)", open(sys.argv[1]).read())
+cap = re.findall(r"(?:First|Last) packet time:\s+([0-9.]+)", open(sys.argv[2]).read())
+ok = ours is not None and len(cap) == 2 and [decimal.Decimal(x) for x in ours.groups()] == [decimal.Decimal(x) for x in cap]
+if sys.argv[3].startswith("nsec"):
+    ok = ok and ours.group(1).endswith("123")
+if not ok:
+    print("itl-audit: %s, capinfos: %s" % (ours and ours.groups(), cap), file=sys.stderr)
+sys.exit(0 if ok else 1)
+EOF
+    if [ "$f" = v23 ]; then
+        grep -q 'walked by the scanner' "$WORK/form.json.err" && fail "version 2.3: the scanner must leave it to wiretap" || pass
+    else
+        assert_contains "$(cat "$WORK/form.json.err")" "walked by the scanner" "two-phones.pcap as $f: the scanner read it"
+    fi
+done
+# Damaged: wiretap's message and frame count, the same from both paths.
+for f in "cut-data 40" "cut-header 40" "oversize 40"; do
+    # shellcheck disable=SC2086
+    kept=$(form $f)
+    assert_eq 39 "$kept" "$f: 39 whole records before the damage"
+    assert_contains "$(capinfos -c "$WORK/form.pcap" 2>&1)" "after reading 39 packets" "$f: capinfos stops after 39"
+    both "two-phones.pcap, $f"
+    assert_eq 2 "$RC" "$f: exit status 2"
+    case "$f" in
+        oversize*) why="pcap: File has 300000-byte packet, bigger than maximum of 262144" ;;
+        *) why="cut short" ;;
+    esac
+    assert_contains "$(cat "$WORK/form.json.err")" "form.pcap: " "$f: stderr names the file"
+    assert_contains "$(cat "$WORK/form.json.err")" "$why" "$f: wiretap's reason"
+    assert_contains "$(cat "$WORK/form.json.err")" "after frame 39" "$f: after frame 39"
+done
 
 # --- rewritten captures -------------------------------------------------------------------
 # variant CAPTURE VARIANT "ITL-AUDIT ARGS" [PORT-MAP]

@@ -37,6 +37,8 @@
 #include <wireshark.h>
 
 #include <errno.h>
+#include <inttypes.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <dirent.h>
 #include <stdarg.h>
@@ -75,6 +77,7 @@
 #include "sbd-common.h"
 #include "sbd-checks.h"
 #include "prefilter.h"
+#include "pcapscan.h"
 
 #ifndef SBD_VERSION
 #error "SBD_VERSION must come from the build (sbd_dissectors compile definitions)"
@@ -112,6 +115,7 @@ static struct {
     guint8 phone_mac[6];
     gboolean progress;
     gboolean prefilter;         /* FALSE: --no-prefilter */
+    gboolean fast_read;         /* FALSE: --no-fast-read */
     unsigned jobs;              /* -j */
     gboolean stats;             /* --stats */
 } opt;
@@ -1943,12 +1947,20 @@ typedef struct {
     guint32 handed_records;     /* records read there */
     /* set when opening, before the thread starts */
     wtap *wth;
+    gboolean scan;              /* records walked by pcapscan.c, not wtap_read() */
+    int scan_fd;
+    int scan_encap;             /* the file's (WTAP_ENCAP_*) */
+    pcs_reader pcs;
+    guint64 seek_reads;         /* thread only: records read again through wiretap */
     int open_err;
     gchar *open_err_info;
     gboolean document;
     int file_type;
     /* set by the thread before the first item is queued */
     nstime_t first_ts;
+    /* set by the thread when it ends: the last record's time stamp */
+    gboolean has_last;
+    nstime_t last_ts;
     /* thread only; read after the join */
     pf_state *pf;
     gint progress;              /* atomic: records read so far */
@@ -2123,7 +2135,7 @@ reader_main(gpointer data)
         cur = reader_item(r);
     }
     for (;;) {
-        gboolean wanted = TRUE;
+        gboolean wanted = TRUE, decided = FALSE;
         nstime_t ts;
 
         if (g_atomic_int_get(&r->ctl)) {
@@ -2147,12 +2159,48 @@ reader_main(gpointer data)
             if (stop)
                 break;
         }
-        if (!wtap_read(wth, &cur->rec, &cur->buf, &err, &err_info, &offset))
+        if (r->scan) {
+            pcs_rec pr;
+            pcs_ret pret = pcs_next(&r->pcs, &pr);
+
+            if (pret == PCS_EOF)
+                break;
+            if (pret == PCS_IOERR) {
+                err = r->pcs.err;
+                break;
+            }
+            offset = pr.off;
+            if (pret == PCS_OK) {
+                framenum++;
+                ts.secs = (time_t)pr.ts_sec;
+                /* As wiretap does it (including its wrap-around). */
+                ts.nsecs = r->pcs.nsec ? (int)pr.ts_frac : (int)(guint32)(pr.ts_frac * 1000u);
+                if (framenum == 1)
+                    r->first_ts = ts;
+                wanted = pf_record(r->pf, r->scan_encap, pr.data, pr.incl_len, (gint64)pr.ts_sec);
+                decided = TRUE;
+                if (!wanted) {
+                    cum += pr.orig_len;
+                    goto next_record;
+                }
+            }
+            /* A record epan must see, or one the scanner does not decide
+             * (cut short, too long): wiretap reads it, or tells why not. */
+            if (!wtap_seek_read(wth, offset, &cur->rec, &cur->buf, &err, &err_info))
+                break;
+            r->seek_reads++;
+            if (pret != PCS_OK) {
+                pcs_seek(&r->pcs, offset + PCS_REC_HDR_LEN + cur->rec.rec_header.packet_header.caplen);
+                framenum++;
+            }
+        } else if (!wtap_read(wth, &cur->rec, &cur->buf, &err, &err_info, &offset)) {
             break;
-        framenum++;
+        } else {
+            framenum++;
+        }
         if (framenum == 1)
             r->first_ts = cur->rec.ts;
-        if (r->pf && cur->rec.rec_type == REC_TYPE_PACKET)
+        if (r->pf && cur->rec.rec_type == REC_TYPE_PACKET && !decided)
             wanted = pf_record(r->pf, cur->rec.rec_header.packet_header.pkt_encap, ws_buffer_start_ptr(&cur->buf),
                                cur->rec.rec_header.packet_header.caplen,
                                (cur->rec.presence_flags & WTAP_HAS_TS) ? (gint64)cur->rec.ts.secs : 0);
@@ -2174,12 +2222,15 @@ reader_main(gpointer data)
             cum += record_len(&cur->rec);
             wtap_rec_reset(&cur->rec);
         }
+    next_record:
         prev_ts = ts;
         has_prev = TRUE;
         if ((framenum & 0x3ff) == 0)
             g_atomic_int_set(&r->progress, (gint)framenum);
     }
     qitem_free(cur);
+    r->has_last = has_prev;
+    r->last_ts = prev_ts;
     g_atomic_int_set(&r->progress, (gint)framenum);
     end = g_new0(qitem, 1);
     end->kind = QI_END;
@@ -2195,6 +2246,62 @@ reader_main(gpointer data)
     g_cond_broadcast(&r->cond);
     g_mutex_unlock(&r->lock);
     return NULL;
+}
+
+/* Is `path` a regular file that starts as a plain pcap file does? */
+static gboolean
+looks_like_plain_pcap(const char *path)
+{
+    guint8 hdr[PCS_FILE_HDR_LEN];
+    gboolean sw, ns, ok = FALSE;
+    guint32 lt;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return FALSE;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr)
+        ok = pcs_header_ok(hdr, sizeof hdr, &sw, &ns, &lt);
+    close(fd);
+    return ok;
+}
+
+/* Walk the records with pcapscan.c if wiretap agrees that this is a plain,
+ * uncompressed pcap file of a link type whose records wiretap hands on as
+ * they are in the file (no pseudo-header taken off, nothing swapped). */
+static gboolean
+scan_start(reader *r, const char *path)
+{
+    int encap = wtap_file_encap(r->wth);
+
+    if (r->document || wtap_get_compression_type(r->wth) != WTAP_UNCOMPRESSED ||
+        (r->file_type != wtap_pcap_file_type_subtype() && r->file_type != wtap_pcap_nsec_file_type_subtype()))
+        return FALSE;
+    switch (encap) {
+    case WTAP_ENCAP_ETHERNET:
+    case WTAP_ENCAP_SLL:
+    case WTAP_ENCAP_SLL2:
+    case WTAP_ENCAP_RAW_IP:
+    case WTAP_ENCAP_RAW_IP4:
+    case WTAP_ENCAP_RAW_IP6:
+    case WTAP_ENCAP_NULL:
+    case WTAP_ENCAP_LOOP:
+        break;
+    default:
+        return FALSE;
+    }
+    r->scan_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r->scan_fd < 0)
+        return FALSE;
+    if (!pcs_open(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT) ||
+        r->pcs.nsec != (r->file_type == wtap_pcap_nsec_file_type_subtype())) {
+        pcs_close(&r->pcs);
+        close(r->scan_fd);
+        r->scan_fd = -1;
+        return FALSE;
+    }
+    r->scan_encap = encap;
+    return TRUE;
 }
 
 /* Open the input (in the calling thread: opening consults wiretap's tables
@@ -2213,11 +2320,16 @@ reader_start(const char *path)
         prefilter_config_early(&r->cfg);
     g_mutex_init(&r->lock);
     g_cond_init(&r->cond);
-    r->wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &r->open_err, &r->open_err_info, FALSE);
+    r->scan_fd = -1;
+    r->scan = r->filter && opt.fast_read && looks_like_plain_pcap(path);
+    /* Random access only for the records the scanner hands to wiretap. */
+    r->wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &r->open_err, &r->open_err_info, r->scan);
     if (r->wth) {
         r->document = is_document(r->wth);
         r->file_type = wtap_file_type_subtype(r->wth);
     }
+    if (r->scan)
+        r->scan = r->wth && scan_start(r, path);
     r->opened = TRUE;
     if (!r->wth || r->document)
         r->done = TRUE;
@@ -2335,6 +2447,10 @@ reader_free(reader *r)
     qitems_free(r->free_items);
     qitem_free(r->at.cur);
     pf_free(r->pf);
+    if (r->scan_fd >= 0) {
+        pcs_close(&r->pcs);
+        close(r->scan_fd);
+    }
     g_free(r->open_err_info);
     g_mutex_clear(&r->lock);
     g_cond_clear(&r->cond);
@@ -2396,6 +2512,12 @@ stats_line(const input_item *it, reader *r, guint32 frames, gint64 usec)
     } else {
         g_string_append(s, ", all to epan (no pre-filter)");
     }
+    if (frames && r->has_last)
+        g_string_append_printf(s, "; time stamps %" PRId64 ".%09d to %" PRId64 ".%09d", (gint64)r->first_ts.secs,
+                               r->first_ts.nsecs, (gint64)r->last_ts.secs, r->last_ts.nsecs);
+    if (r->scan)
+        g_string_append_printf(s, "; pcap records walked by the scanner, %" G_GUINT64_FORMAT
+                               " read again through wiretap", r->seek_reads);
     if (r->handed)
         g_string_append_printf(s, "; %s%u records read while libwireshark started",
                                r->handed_records < frames ? "the first " : "all ", r->handed_records);
@@ -2654,6 +2776,8 @@ print_usage(FILE *f)
         "  -j, --jobs N        audit N inputs at a time, in worker processes (default:\n"
         "                      the number of processors); the output is the same\n"
         "  --no-prefilter      hand every record to libwireshark (slow; for checks)\n"
+        "  --no-fast-read      read every record through wiretap, also in plain pcap\n"
+        "                      files (slower; for checks)\n"
         "  --stats             per input: records read, records dissected, pre-filter\n"
         "                      tables; at the end: time to start libwireshark, peak\n"
         "                      memory (on stderr)\n"
@@ -2738,7 +2862,7 @@ usage_error(const char *fmt, ...)
     return 2;
 }
 
-enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV, OPT_NO_PREFILTER, OPT_STATS };
+enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV, OPT_NO_PREFILTER, OPT_NO_FAST_READ, OPT_STATS };
 
 /* Returns -1 to go on, or an exit status. */
 /* Several --keylog files: one key log for libwireshark, in a private
@@ -2793,6 +2917,7 @@ parse_args(int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },
         { "jobs", required_argument, NULL, 'j' },
         { "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
+        { "no-fast-read", no_argument, NULL, OPT_NO_FAST_READ },
         { "stats", no_argument, NULL, OPT_STATS },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -2843,6 +2968,9 @@ parse_args(int argc, char **argv)
             break;
         case OPT_NO_PREFILTER:
             opt.prefilter = FALSE;
+            break;
+        case OPT_NO_FAST_READ:
+            opt.fast_read = FALSE;
             break;
         case OPT_STATS:
             opt.stats = TRUE;
@@ -3544,6 +3672,7 @@ main(int argc, char **argv)
     opt.prefs = g_ptr_array_new();
     opt.tvs_ports = g_array_new(FALSE, FALSE, sizeof(unsigned));
     opt.prefilter = TRUE;
+    opt.fast_read = TRUE;
     opt.jobs = (unsigned)MIN(MAX(g_get_num_processors(), 1), MAX_JOBS);
     status = parse_args(argc, argv);
     if (status >= 0)
