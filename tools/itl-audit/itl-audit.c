@@ -1921,10 +1921,12 @@ typedef struct qitem {
 } qitem;
 
 /* Records read ahead of the dissection.  While libwireshark starts, the
- * reader of the first input must not stop at the first few hundred trust
- * packets; without the pre-filter the bound keeps memory in check. */
-#define QUEUE_MAX_ITEMS 16384u
-#define QUEUE_MAX_BYTES (8u << 20)
+ * reader of the first input goes on until this many records wait for epan;
+ * the bound is what keeps the peak memory the same whatever the size of
+ * the capture (some 2.5 kB per waiting record: its buffer, its wtap_rec
+ * and packet block).  Past it the reader waits for the dissection. */
+#define QUEUE_MAX_ITEMS 1024u
+#define QUEUE_MAX_BYTES (2u << 20)
 
 enum { CTL_ABORT = 1, CTL_YIELD = 2 };
 
