@@ -28,7 +28,7 @@ if [ -f "$build/sanitize.env" ]; then
            UBSAN_OPTIONS="$SBD_UBSAN_OPTIONS" WIRESHARK_DEBUG_WMEM_OVERRIDE=simple)
 fi
 if [ "$(id -u)" = 0 ]; then
-    exec setpriv --reuid=65534 --regid=65534 --clear-groups env "${envs[@]}" tshark "$@"
+    exec setpriv --reuid=65534 --regid=65534 --clear-groups env "${envs[@]}" ${SBD_TSHARK_WRAP:-} tshark "$@"
 else
-    exec env "${envs[@]}" tshark "$@"
+    exec env "${envs[@]}" ${SBD_TSHARK_WRAP:-} tshark "$@"
 fi
