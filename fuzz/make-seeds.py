@@ -4,7 +4,7 @@
 
   make-seeds.py BUILD_DIR OUTDIR
 
-writes OUTDIR/ciscotl/, OUTDIR/tvs/ and OUTDIR/sbd/ (one file per seed, named by
+writes OUTDIR/ciscotl/, OUTDIR/tvs/, OUTDIR/sbd/ and OUTDIR/pcap/ (one file per seed, named by
 its SHA-1) in the input formats of fuzz/fuzz_*.c:
 
 * ciscotl: every trust list / signed file: the committed files, and the files
@@ -17,7 +17,9 @@ its SHA-1) in the input formats of fuzz/fuzz_*.c:
   length (2) | bytes;
 * sbd: per capture, its events in frame order: files downloaded (with the
   transfer name), TLS server certificates, TLS 1.3 server hellos, encrypted
-  application data and TVS plaintext, as kind | arg | length (2) | bytes.
+  application data and TVS plaintext, as kind | arg | length (2) | bytes;
+* pcap: the first 64 KiB of every classic pcap file of test-captures/, and of
+  their big-endian and nanosecond forms (tests/tools/pcap_forms.py).
 
 tshark runs through tests/tshark.sh, i.e. with the plugin of BUILD_DIR.
 """
@@ -131,7 +133,7 @@ def event(kind, arg, data):
 
 def main():
     build, out = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    dirs = {h: os.path.join(out, h) for h in ("ciscotl", "tvs", "sbd")}
+    dirs = {h: os.path.join(out, h) for h in ("ciscotl", "tvs", "sbd", "pcap")}
     for d in dirs.values():
         os.makedirs(d, exist_ok=True)
     tmp = tempfile.mkdtemp()
@@ -144,6 +146,22 @@ def main():
                     if name.endswith((".tlv", ".sgn")):
                         with open(os.path.join(r, name), "rb") as f:
                             write_seed(dirs["ciscotl"], f.read())
+        # --- classic pcap files as they are, and in the other byte order
+        # and time stamp resolution
+        forms = os.path.join(SRC, "tests", "tools", "pcap_forms.py")
+        for cap in captures():
+            with open(cap, "rb") as f:
+                head = f.read(65536)
+            if head[:4] not in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1",
+                                b"\xa1\xb2\x3c\x4d"):
+                continue
+            write_seed(dirs["pcap"], head)
+            for form in ("be", "nsec"):
+                o = os.path.join(tmp, "form.pcap")
+                if subprocess.run([sys.executable, forms, cap, o, form], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL).returncode == 0:
+                    with open(o, "rb") as f:
+                        write_seed(dirs["pcap"], f.read(65536))
         # --- per capture: its frames; the files it carries (only where
         # the plugin found some); its streams and event list
         for cap in captures():

@@ -53,7 +53,7 @@ if [ $# -lt 2 ]; then
 fi
 H=$1 SECONDS_=$2
 shift 2
-case "$H" in ciscotl|tvs|sbd) ;; *) echo "$0: unknown harness $H (ciscotl, tvs, sbd)" >&2; exit 2 ;; esac
+case "$H" in ciscotl|tvs|sbd|pcap) ;; *) echo "$0: unknown harness $H (ciscotl, tvs, sbd, pcap)" >&2; exit 2 ;; esac
 BUILD=$(cd "$BUILD" && pwd)
 BIN="$BUILD/fuzz/fuzz_$H"
 if [ ! -x "$BIN" ]; then
