@@ -14,11 +14,8 @@
 
 #include "sbd-der.h"
 #include "sbd-crypto.h"
+#include "unit-check.h"
 
-static int failures, checks;
-
-#define CHECK(cond, what) do { checks++; if (!(cond)) { failures++; \
-    fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, what); } } while (0)
 
 static const char *
 hex(const guint8 *p, size_t n)

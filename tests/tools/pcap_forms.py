@@ -35,6 +35,7 @@ import sys
 
 
 def read_pcap(path):
+    """(snaplen, link type, [(ts_sec, nanoseconds, orig_len, captured bytes)]) of a classic pcap file."""
     data = open(path, "rb").read()
     magic = struct.unpack("<I", data[:4])[0]
     if magic in (0xA1B2C3D4, 0xA1B23C4D):

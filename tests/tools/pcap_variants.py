@@ -22,30 +22,15 @@ import argparse
 import struct
 import sys
 
+import pcap_forms
+
 
 def read_pcap(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack("<I", data[:4])[0]
-    if magic in (0xA1B2C3D4, 0xA1B23C4D):
-        e = "<"
-    elif magic in (0xD4C3B2A1, 0x4D3CB2A1):
-        e = ">"
-    else:
-        raise SystemExit("%s: not a classic pcap file" % path)
-    nano = magic in (0xA1B23C4D, 0x4D3CB2A1)
-    linktype = struct.unpack(e + "I", data[20:24])[0]
+    """The records of an Ethernet pcap file as (time stamp in ns, bytes)."""
+    _snap, linktype, recs = pcap_forms.read_pcap(path)
     if linktype != 1:
         raise SystemExit("%s: link type %d, want Ethernet" % (path, linktype))
-    off = 24
-    recs = []
-    while off + 16 <= len(data):
-        sec, frac, incl, _orig = struct.unpack(e + "IIII", data[off:off + 16])
-        off += 16
-        ts = sec * 1000000000 + (frac if nano else frac * 1000)
-        recs.append((ts, data[off:off + incl]))
-        off += incl
-    return recs
+    return [(sec * 1000000000 + nsec, pkt) for sec, nsec, _orig, pkt in recs]
 
 
 def write_pcap(path, linktype, recs):
