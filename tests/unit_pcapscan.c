@@ -173,6 +173,16 @@ test_records(gboolean be, gboolean nsec)
     g_byte_array_free(o.b, TRUE);
 }
 
+/* From scratch: a LE usec file header and one 40-byte record at 24; the next
+ * record starts at 80. */
+static void
+one_record(out_t *o)
+{
+    g_byte_array_set_size(o->b, 0);
+    file_header(o, 0xa1b2c3d4u, 2, 4, 1);
+    record(o, 10, 0, 40, 40, 40, 3);
+}
+
 static void
 test_odd_records(void)
 {
@@ -181,8 +191,7 @@ test_odd_records(void)
     pcs_rec r;
     int fd;
 
-    file_header(&o, 0xa1b2c3d4u, 2, 4, 1);
-    record(&o, 10, 0, 40, 40, 40, 3);                           /* at 24 */
+    one_record(&o);
     record(&o, 11, 0, PCS_MAX_CAPLEN + 1, 300000, 300, 0);      /* at 80: too long for the scanner */
     /* the caller's wiretap read it, and it goes on at 80 + 16 + 262145 = 262241;
      * nothing is there, the file ends at 80 + 16 + 300 = 396 */
@@ -197,9 +206,7 @@ test_odd_records(void)
     close(fd);
 
     /* Cut in the data of the second record, then cut in a record header. */
-    g_byte_array_set_size(o.b, 0);
-    file_header(&o, 0xa1b2c3d4u, 2, 4, 1);
-    record(&o, 10, 0, 40, 40, 40, 3);                           /* at 24 */
+    one_record(&o);
     record(&o, 11, 0, 100, 100, 50, 0);                         /* at 80, 50 of 100 bytes */
     fd = as_file(&o);
     CHECK(pcs_open(&s, fd, PCS_BUF_DEFAULT) && pcs_next(&s, &r) == PCS_OK, "open, record 1");
@@ -207,9 +214,7 @@ test_odd_records(void)
     pcs_close(&s);
     close(fd);
 
-    g_byte_array_set_size(o.b, 0);
-    file_header(&o, 0xa1b2c3d4u, 2, 4, 1);
-    record(&o, 10, 0, 40, 40, 40, 3);                           /* at 24 */
+    one_record(&o);
     put32(&o, 12);                                              /* at 80: 7 bytes of a header */
     put16(&o, 0);
     g_byte_array_append(o.b, (const guint8 *)"x", 1);
