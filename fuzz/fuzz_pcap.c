@@ -3,8 +3,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Input: the bytes of a classic pcap file, written to a memory file and
- * walked as itl-audit walks a plain pcap file (tools/itl-audit/pcapscan.c):
+ * Input: the bytes of a classic pcap or a pcapng file, written to a memory
+ * file and walked as itl-audit walks one (tools/itl-audit/pcapscan.c):
  * every record the scanner reads goes through the pre-filter
  * (tools/itl-audit/prefilter.c) with the link type of the file header
  * (those itl-audit scans; any other is taken as Ethernet, so that the link
@@ -52,7 +52,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pcs_rec rec;
     pf_config cfg;
     pf_state *st;
-    int encap;
     unsigned n;
 
     if (fd < 0)
@@ -60,9 +59,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
         return 0;
     /* The smallest buffer: refills inside the file as often as can be. */
-    if (!pcs_open(&s, fd, 0))
+    if (pcs_open(&s, fd, 0)) {
+        s.ifaces[0].encap = encap_of(s.linktype);
+    } else if (pcs_open_ng(&s, fd, 0)) {
+        /* As itl-audit marks them from wiretap's interface list: here every
+         * interface may be decided, in units of 10^k per second (k from its
+         * link type's high bits, 0-9). */
+        for (n = 0; n < s.n_ifaces; n++) {
+            guint64 u = 1;
+            unsigned k;
+            for (k = (s.ifaces[n].linktype >> 12) % 10; k; k--)
+                u *= 10;
+            s.ifaces[n].ok = TRUE;
+            s.ifaces[n].units = u;
+            s.ifaces[n].encap = encap_of(s.ifaces[n].linktype & 0x0fff);
+        }
+    } else {
         return 0;
-    encap = encap_of(s.linktype);
+    }
     pf_config_init(&cfg);
     pf_config_add_udp(&cfg, 69);
     pf_config_add_tcp(&cfg, 2445);
@@ -73,7 +87,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pcs_ret r = pcs_next(&s, &rec);
 
         if (r == PCS_OK) {
-            (void)pf_record(st, encap, rec.data, rec.incl_len, (gint64)rec.ts_sec);
+            (void)pf_record(st, rec.encap, rec.data, rec.incl_len, rec.ts_sec);
+        } else if (r == PCS_ODD && s.ng) {
+            /* wiretap would read the block, or fail; go on after it if its
+             * length leads forward inside the file. */
+            if (rec.next_off <= rec.off || rec.next_off > (gint64)size)
+                break;
+            pcs_seek(&s, rec.next_off);
         } else if (r == PCS_ODD) {
             guint8 h[PCS_REC_HDR_LEN];
             guint32 incl;

@@ -1,4 +1,4 @@
-/* unit_pcapscan.c - unit tests of itl-audit's classic pcap record scanner
+/* unit_pcapscan.c - unit tests of itl-audit's pcap and pcapng record scanner
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
@@ -8,6 +8,15 @@
  * time stamps, written in the writer's byte order; 16-byte record headers
  * ts_sec, ts_usec/ts_nsec, incl_len, orig_len).  Every expected offset is
  * the sum of the header and record sizes written.
+ *
+ * pcapng files from the pcapng draft (draft-ietf-opsawg-pcapng): blocks of
+ * type (4), total length (4), body padded to 4, total length again, in the
+ * section's byte order; SHB type 0x0a0d0d0a with magic 0x1a2b3c4d, version,
+ * section length; IDB (1) link type (2), reserved (2), snap length (4),
+ * options; EPB (6) interface id, time stamp high and low, captured and
+ * original length, data, options; ISB (5) interface id, time stamp high and
+ * low, options; NRB (4) records.  Options: code (2), length (2), value padded
+ * to 4; code 0 ends them.
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -240,6 +249,265 @@ test_odd_records(void)
     g_byte_array_free(o.b, TRUE);
 }
 
+/* pcapng: a block of `type` around the `len` bytes of `body`, padded to 4,
+ * with the trailing length off by `trailer_delta`. */
+static void
+ng_block(out_t *o, guint32 type, const GByteArray *body, gint32 trailer_delta)
+{
+    static const guint8 zero[3];
+    guint32 tl = 12u + ((body->len + 3u) & ~3u);
+
+    put32(o, type);
+    put32(o, tl);
+    g_byte_array_append(o->b, body->data, body->len);
+    g_byte_array_append(o->b, zero, tl - 12u - body->len);
+    put32(o, (guint32)((gint64)tl + trailer_delta));
+}
+
+static void
+ng_shb(out_t *o)
+{
+    out_t b = { g_byte_array_new(), o->be };
+
+    put32(&b, 0x1a2b3c4du);
+    put16(&b, 1);
+    put16(&b, 0);
+    put32(&b, 0xffffffffu);     /* section length -1: not given */
+    put32(&b, 0xffffffffu);
+    ng_block(o, 0x0a0d0d0au, b.b, 0);           /* 28 bytes */
+    g_byte_array_free(b.b, TRUE);
+}
+
+/* An IDB; with `tsresol` (not 0) an if_tsresol option and opt_endofopt. */
+static void
+ng_idb(out_t *o, guint16 linktype, guint8 tsresol)
+{
+    out_t b = { g_byte_array_new(), o->be };
+    static const guint8 pad[3];
+
+    put16(&b, linktype);
+    put16(&b, 0);
+    put32(&b, 65535);
+    if (tsresol) {
+        put16(&b, 9);
+        put16(&b, 1);
+        g_byte_array_append(b.b, &tsresol, 1);
+        g_byte_array_append(b.b, pad, 3);
+        put32(&b, 0);
+    }
+    ng_block(o, 1, b.b, 0);                      /* 20 bytes, or 32 with the option */
+    g_byte_array_free(b.b, TRUE);
+}
+
+/* An EPB whose data bytes are (seed + i) & 0xff; `opts` (not NULL) after them. */
+static void
+ng_epb(out_t *o, guint32 iface, guint64 ts, guint32 caplen, guint32 orig, guint8 seed, const GByteArray *opts,
+       gint32 trailer_delta)
+{
+    out_t b = { g_byte_array_new(), o->be };
+    static const guint8 pad[3];
+    guint32 i;
+
+    put32(&b, iface);
+    put32(&b, (guint32)(ts >> 32));
+    put32(&b, (guint32)ts);
+    put32(&b, caplen);
+    put32(&b, orig);
+    for (i = 0; i < caplen; i++) {
+        guint8 c = (guint8)(seed + i);
+        g_byte_array_append(b.b, &c, 1);
+    }
+    g_byte_array_append(b.b, pad, (4u - caplen % 4u) % 4u);
+    if (opts)
+        g_byte_array_append(b.b, opts->data, opts->len);
+    ng_block(o, 6, b.b, trailer_delta);
+    g_byte_array_free(b.b, TRUE);
+}
+
+/* An ISB of interface 0: isb_starttime, isb_endtime, isb_ifrecv, with an
+ * opt_comment "stopped." as well if `comment` (8 bytes, as long as the
+ * statistics options), then opt_endofopt. */
+static void
+ng_isb(out_t *o, gboolean comment)
+{
+    out_t b = { g_byte_array_new(), o->be };
+    guint16 code;
+
+    put32(&b, 0);
+    put32(&b, 395812);
+    put32(&b, 1000);
+    for (code = 2; code <= 4; code++) {
+        put16(&b, code);
+        put16(&b, 8);
+        put32(&b, code == 4 ? 0 : 395812);
+        put32(&b, 7777);
+    }
+    if (comment) {
+        put16(&b, 1);
+        put16(&b, 8);
+        g_byte_array_append(b.b, (const guint8 *)"stopped.", 8);
+    }
+    put32(&b, 0);
+    ng_block(o, 5, b.b, 0);                      /* 64 bytes, 76 with the comment */
+    g_byte_array_free(b.b, TRUE);
+}
+
+static void
+test_pcapng(gboolean be)
+{
+    out_t o = { g_byte_array_new(), be };
+    out_t opt = { g_byte_array_new(), be }, nrb = { g_byte_array_new(), be };
+    gboolean sw = !be;
+    pcs_reader s;
+    pcs_rec r;
+    int fd;
+
+    ng_shb(&o);                                  /* 0-27 */
+    CHECK(pcs_ng_header_ok(o.b->data, o.b->len, &sw) && sw == be, "SHB start (%s)", be ? "BE" : "LE");
+    CHECK(o.b->data[8] == (be ? 0x1a : 0x4d), "byte-order magic as written");
+    ng_idb(&o, 1, 0);                            /* 28-47: Ethernet, microseconds */
+    ng_idb(&o, 113, 9);                          /* 48-79: Linux cooked, nanoseconds */
+    /* 80: 1700000000.123456 s in microseconds; 92 bytes */
+    ng_epb(&o, 0, G_GUINT64_CONSTANT(1700000000123456), 60, 60, 1, NULL, 0);
+    /* 172: 1700000001.987654321 s in nanoseconds, 5 of 1000 bytes; 40 bytes */
+    ng_epb(&o, 1, G_GUINT64_CONSTANT(1700000001987654321), 5, 1000, 2, NULL, 0);
+    ng_isb(&o, FALSE);                           /* 212-275: passed over */
+    put16(&opt, 2);                              /* epb_flags, 4 bytes; opt_endofopt */
+    put16(&opt, 4);
+    put32(&opt, 1);
+    put32(&opt, 0);
+    ng_epb(&o, 0, 5, 4, 4, 3, opt.b, 0);         /* 276-323: options */
+    ng_epb(&o, 2, 6, 0, 60, 0, NULL, 0);         /* 324-355: interface 2 of 2 */
+    ng_epb(&o, 0, 7, 4, 4, 4, NULL, 4);          /* 356-391: trailing length 40, not 36 */
+    put32(&nrb, 0);                              /* nrb_record_end */
+    ng_block(&o, 4, nrb.b, 0);                   /* 392-407: NRB */
+    ng_isb(&o, TRUE);                            /* 408-483: ISB with a comment */
+    ng_epb(&o, 1, 8, 3, 3, 5, NULL, 0);          /* 484-519 */
+    put32(&o, 6);                                /* 520: 7 bytes of a block header */
+    put16(&o, 36);
+    g_byte_array_append(o.b, (const guint8 *)"x", 1);
+    fd = as_file(&o);
+    CHECK(pcs_open_ng(&s, fd, 0), "open the pcapng file");
+    CHECK(s.ng && s.swapped == be && s.n_ifaces == 2 && s.ifaces[0].linktype == 1 && s.ifaces[1].linktype == 113,
+          "two interfaces: Ethernet, Linux cooked (%u)", s.n_ifaces);
+    s.ifaces[0].ok = s.ifaces[1].ok = TRUE;
+    s.ifaces[0].units = 1000000;
+    s.ifaces[1].units = 1000000000;
+    s.ifaces[0].encap = 11;
+    s.ifaces[1].encap = 22;
+    CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 80 && r.iface == 0 && r.encap == 11 && r.ts_sec == 1700000000 &&
+          r.ts_frac == 123456000u && r.incl_len == 60 && r.orig_len == 60 && data_ok(&r, 1), "EPB 1 (usec)");
+    CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 172 && r.iface == 1 && r.encap == 22 && r.ts_sec == 1700000001 &&
+          r.ts_frac == 987654321u && r.incl_len == 5 && r.orig_len == 1000 && data_ok(&r, 2), "EPB 2 (nsec)");
+    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 276 && r.next_off == 324 && s.isbs == 1,
+          "the ISB passed over; an EPB with options: odd, next block at 324 (%lld)", (long long)r.next_off);
+    pcs_seek(&s, r.next_off);
+    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 324 && r.next_off == 356, "interface 2 of 2: odd");
+    pcs_seek(&s, r.next_off);
+    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 356 && r.next_off == 392, "trailing length differs: odd");
+    pcs_seek(&s, r.next_off);
+    CHECK(pcs_next(&s, &r) == PCS_OTHER && r.off == 392 && s.other_type == 4, "an NRB: for wiretap, in order");
+    pcs_seek(&s, 408);
+    CHECK(pcs_next(&s, &r) == PCS_OTHER && r.off == 408 && s.other_type == 5 && s.isbs == 1,
+          "an ISB with a comment: for wiretap, in order");
+    pcs_seek(&s, 484);
+    s.ifaces[1].ok = FALSE;
+    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 484 && r.next_off == 520, "an interface not marked: odd");
+    s.ifaces[1].ok = TRUE;
+    pcs_seek(&s, 484);
+    CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 484 && r.ts_sec == 0 && r.ts_frac == 8 && data_ok(&r, 5),
+          "the same, marked: decided");
+    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 520 && r.next_off == -1, "a block header cut short: odd");
+    pcs_close(&s);
+    close(fd);
+    g_byte_array_free(opt.b, TRUE);
+    g_byte_array_free(nrb.b, TRUE);
+    g_byte_array_free(o.b, TRUE);
+}
+
+static void
+test_pcapng_sizes(void)
+{
+    out_t o = { g_byte_array_new(), FALSE }, b = { g_byte_array_new(), FALSE };
+    pcs_reader s;
+    pcs_rec r;
+    gboolean sw;
+    int fd, i;
+
+    /* The largest EPB the scanner takes (32 + 262144 bytes), after a small
+     * one: with the smallest buffer it is read across a refill. */
+    ng_shb(&o);
+    ng_idb(&o, 1, 0);                            /* 28-47 */
+    ng_epb(&o, 0, 1, 10, 10, 0, NULL, 0);        /* 48-91 */
+    ng_epb(&o, 0, 2, PCS_MAX_CAPLEN, PCS_MAX_CAPLEN, 7, NULL, 0); /* 92-262267 */
+    ng_epb(&o, 0, 3, PCS_MAX_CAPLEN + 1, PCS_MAX_CAPLEN + 1, 0, NULL, 0); /* 262268: too long */
+    fd = as_file(&o);
+    CHECK(pcs_open_ng(&s, fd, 0) && s.n_ifaces == 1, "open");
+    s.ifaces[0].ok = TRUE;
+    s.ifaces[0].units = 1;
+    CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 48 && r.ts_sec == 1 && r.ts_frac == 0, "small EPB, units of 1 s");
+    CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 92 && r.incl_len == PCS_MAX_CAPLEN && data_ok(&r, 7),
+          "the largest EPB");
+    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 262268 && r.next_off == 262268 + 32 + 262148,
+          "one byte more: odd");
+    pcs_seek(&s, r.next_off);
+    CHECK(pcs_next(&s, &r) == PCS_EOF, "end of file");
+    pcs_close(&s);
+    close(fd);
+
+    /* Only the SHB and an IDB: end of file at 48. */
+    g_byte_array_set_size(o.b, 48);
+    fd = as_file(&o);
+    CHECK(pcs_open_ng(&s, fd, PCS_BUF_DEFAULT) && pcs_next(&s, &r) == PCS_EOF && r.off == 48, "no packets: EOF");
+    pcs_close(&s);
+    close(fd);
+
+    /* Not taken: a classic pcap file; an SHB of another magic; an SHB whose
+     * trailing length differs; an IDB whose trailing length differs; more
+     * IDBs than PCS_NG_MAX_IFACES. */
+    g_byte_array_set_size(o.b, 0);
+    file_header(&o, 0xa1b2c3d4u, 2, 4, 1);
+    fd = as_file(&o);
+    CHECK(!pcs_open_ng(&s, fd, 0) && s.buf == NULL && !pcs_ng_header_ok(o.b->data, o.b->len, &sw),
+          "pcap is not pcapng");
+    close(fd);
+    g_byte_array_set_size(o.b, 0);
+    ng_shb(&o);
+    o.b->data[9] = 0x3d;
+    fd = as_file(&o);
+    CHECK(!pcs_open_ng(&s, fd, 0), "SHB with a byte-order magic of 4d 3d 2b 1a");
+    close(fd);
+    g_byte_array_set_size(o.b, 0);
+    ng_shb(&o);
+    o.b->data[24] = 29;
+    fd = as_file(&o);
+    CHECK(!pcs_open_ng(&s, fd, 0), "SHB with lengths 28 and 29");
+    close(fd);
+    g_byte_array_set_size(o.b, 0);
+    ng_shb(&o);
+    put16(&b, 1);
+    put16(&b, 0);
+    put32(&b, 0);
+    ng_block(&o, 1, b.b, -4);
+    fd = as_file(&o);
+    CHECK(!pcs_open_ng(&s, fd, 0), "IDB with lengths 20 and 16");
+    close(fd);
+    g_byte_array_set_size(o.b, 0);
+    ng_shb(&o);
+    for (i = 0; i < (int)PCS_NG_MAX_IFACES; i++)
+        ng_idb(&o, 1, 0);
+    fd = as_file(&o);
+    CHECK(pcs_open_ng(&s, fd, 0) && s.n_ifaces == PCS_NG_MAX_IFACES, "%u IDBs", PCS_NG_MAX_IFACES);
+    pcs_close(&s);
+    close(fd);
+    ng_idb(&o, 1, 0);
+    fd = as_file(&o);
+    CHECK(!pcs_open_ng(&s, fd, 0), "%u IDBs: too many", PCS_NG_MAX_IFACES + 1);
+    close(fd);
+    g_byte_array_free(b.b, TRUE);
+    g_byte_array_free(o.b, TRUE);
+}
+
 int
 main(void)
 {
@@ -249,6 +517,9 @@ main(void)
     test_records(FALSE, TRUE);
     test_records(TRUE, TRUE);
     test_odd_records();
+    test_pcapng(FALSE);
+    test_pcapng(TRUE);
+    test_pcapng_sizes();
     printf("unit_pcapscan: %d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;
 }
