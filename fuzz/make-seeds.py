@@ -18,8 +18,9 @@ its SHA-1) in the input formats of fuzz/fuzz_*.c:
 * sbd: per capture, its events in frame order: files downloaded (with the
   transfer name), TLS server certificates, TLS 1.3 server hellos, encrypted
   application data and TVS plaintext, as kind | arg | length (2) | bytes;
-* pcap: the first 64 KiB of every classic pcap file of test-captures/, and of
-  their big-endian and nanosecond forms (tests/tools/pcap_forms.py).
+* pcap: the first 64 KiB of every capture of test-captures/, and of the
+  classic pcap ones' big-endian and nanosecond forms (tests/tools/pcap_forms.py)
+  and some of their pcapng forms (tests/tools/pcapng_forms.py).
 
 tshark runs through tests/tshark.sh, i.e. with the plugin of BUILD_DIR.
 """
@@ -146,19 +147,24 @@ def main():
                     if name.endswith((".tlv", ".sgn")):
                         with open(os.path.join(r, name), "rb") as f:
                             write_seed(dirs["ciscotl"], f.read())
-        # --- classic pcap files as they are, and in the other byte order
-        # and time stamp resolution
+        # --- captures as they are; the classic pcap ones in the other byte order,
+        # the other time stamp resolution and as pcapng
         forms = os.path.join(SRC, "tests", "tools", "pcap_forms.py")
+        ngforms = os.path.join(SRC, "tests", "tools", "pcapng_forms.py")
         for cap in captures():
             with open(cap, "rb") as f:
                 head = f.read(65536)
+            if head[:4] == b"\x0a\x0d\x0d\x0a":
+                write_seed(dirs["pcap"], head)
+                continue
             if head[:4] not in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1",
                                 b"\xa1\xb2\x3c\x4d"):
                 continue
             write_seed(dirs["pcap"], head)
-            for form in ("be", "nsec"):
+            for tool, form in ((forms, "be"), (forms, "nsec"), (ngforms, "ng"), (ngforms, "ng-be"),
+                               (ngforms, "ng-two"), (ngforms, "ng-isb"), (ngforms, "ng-opts 3")):
                 o = os.path.join(tmp, "form.pcap")
-                if subprocess.run([sys.executable, forms, cap, o, form], stdout=subprocess.DEVNULL,
+                if subprocess.run([sys.executable, tool, cap, o] + form.split(), stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL).returncode == 0:
                     with open(o, "rb") as f:
                         write_seed(dirs["pcap"], f.read(65536))

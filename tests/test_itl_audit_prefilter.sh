@@ -209,8 +209,10 @@ while IFS= read -r -d '' f; do
     esac
 done < <(find "$CAPS" -type f \( -name '*.pcap' -o -name '*.pcapng' \) -print0)
 [ "$n_plain" -gt 10 ] && pass || fail "only $n_plain plain pcap files found in test-captures/"
-assert_eq "$n_plain" "$(grep -c 'walked by the scanner' "$WORK/fast.err")" "--stats: the scanner walked every plain pcap file, and nothing else"
-grep ': stats: .*\.pcapng: ' "$WORK/fast.err" | grep -q 'walked by the scanner' && fail "the scanner walked a pcapng file" || pass
+assert_eq "$n_plain" "$(grep -c 'pcap records walked by the scanner' "$WORK/fast.err")" "--stats: the scanner walked every plain pcap file as pcap"
+n_ng=$(find "$CAPS" -type f -name '*.pcapng' -exec sh -c 'od -An -tx1 -N4 "$1" | tr -d " " | grep -qx 0a0d0d0a' _ {} \; -print | wc -l)
+[ "$n_ng" -gt 5 ] && pass || fail "only $n_ng pcapng files found in test-captures/"
+assert_eq "$n_ng" "$(grep -c 'pcapng records walked by the scanner' "$WORK/fast.err")" "--stats: the scanner walked every pcapng file as pcapng"
 
 # form FORM [N]: a form of two-phones.pcap; prints the number of records pcap_forms.py wrote or kept
 TP="$AU/site-a/two-phones.pcap"
@@ -272,6 +274,88 @@ for f in "cut-data 40" "cut-header 40" "oversize 40"; do
     assert_contains "$(cat "$WORK/form.json.err")" "$why" "$f: wiretap's reason"
     assert_contains "$(cat "$WORK/form.json.err")" "after frame 39" "$f: after frame 39"
 done
+
+# --- the pcapng record scanner against wiretap --------------------------------------------
+# (tests/tools/pcapng_forms.py writes two-phones.pcap's records as pcapng, in several forms)
+NGFORMS="$SRC/tests/tools/pcapng_forms.py"
+# bothng NAME: scanner and wiretap agree on form.pcapng; the scanner's stderr in $NGERR
+bothng() {
+    # shellcheck disable=SC2086
+    ia "$WORK/ng.json" --json $TPK --stats "$WORK/form.pcapng"
+    local rc1=$RC
+    # shellcheck disable=SC2086
+    ia "$WORK/ng-w.json" --json $TPK --no-fast-read "$WORK/form.pcapng"
+    assert_eq "$rc1" "$RC" "$1: exit status, scanner and wiretap"
+    same "$WORK/ng.json" "$WORK/ng-w.json" "$1: scanner vs --no-fast-read"
+    same <(grep -v ': stats: ' "$WORK/ng.json.err") "$WORK/ng-w.json.err" "$1: stderr, scanner and wiretap"
+    NGERR=$(cat "$WORK/ng.json.err")
+    RC=$rc1
+}
+# FORM [N] | what --stats must say about the scanner
+while IFS='|' read -r f want; do
+    # shellcheck disable=SC2086
+    n=$(python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" $f)
+    assert_eq 59 "$n" "pcapng $f: 57 records and the two unrelated ones written"
+    assert_contains "$(capinfos -c "$WORK/form.pcapng")" "Number of packets:   59" "pcapng $f: capinfos counts 59"
+    bothng "two-phones.pcap as pcapng $f"
+    essence "$WORK/ng.json" >"$WORK/ng.essence"
+    same "$WORK/tp.essence" "$WORK/ng.essence" "pcapng $f: the conclusions of the original"
+    assert_contains "$NGERR" "59 records in" "pcapng $f: 59 records"
+    assert_contains "$NGERR" "$want" "pcapng $f: $want"
+    case "$want" in
+        *stopped*) ;;
+        *) case "$NGERR" in *stopped*) fail "pcapng $f: the scanner stopped" ;; *) pass ;; esac ;;
+    esac
+    python3 - "$WORK/ng.json.err" <(capinfos -a -e -S "$WORK/form.pcapng") "$f" <<'EOF' && pass || fail "pcapng $f: time stamps"
+import decimal, re, sys
+ours = re.search(r"time stamps ([0-9.]+) to ([0-9.]+)", open(sys.argv[1]).read())
+cap = re.findall(r"(?:First|Last) packet time:\s+([0-9.]+)", open(sys.argv[2]).read())
+# capinfos prints as many places as the interface's resolution has (6 for 2^-20 s): ours cut to those
+ok = ours is not None and len(cap) == 2 and all(o[:len(c)] == c for o, c in zip(ours.groups(), cap))
+if sys.argv[3] == "ng-nsec":
+    ok = ok and ours.group(1).endswith("123")
+if not ok:
+    print("itl-audit: %s, capinfos: %s" % (ours and ours.groups(), cap), file=sys.stderr)
+sys.exit(0 if ok else 1)
+EOF
+done <<'FORMS'
+ng|pcapng records walked by the scanner, 57 read again through wiretap
+ng-be|pcapng records walked by the scanner, 57 read again through wiretap
+ng-nsec|pcapng records walked by the scanner, 57 read again through wiretap
+ng-two|pcapng records walked by the scanner, 57 read again through wiretap
+ng-opts 30|pcapng records walked by the scanner, 58 read again through wiretap
+ng-bin|pcapng records walked by the scanner, 59 read again through wiretap
+ng-tsoffset|pcapng records walked by the scanner, 59 read again through wiretap
+ng-isb|57 read again through wiretap, 1 statistics blocks passed over
+ng-isb-mid 30|57 read again through wiretap, 1 statistics blocks passed over
+ng-isb-comment|the scanner stopped at a block of type 0x00000005
+ng-nrb 30|the scanner stopped at a block of type 0x00000004
+ng-idb 30|the scanner stopped at a block of type 0x00000001
+ng-shb 30|the scanner stopped at a block of type 0x0a0d0d0a
+FORMS
+python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" ng-spb 30 >/dev/null
+bothng "pcapng ng-spb 30"
+assert_contains "$NGERR" "60 records in" "pcapng ng-spb: 60 records (one simple packet block)"
+assert_contains "$NGERR" "the scanner stopped at a block of type 0x00000003" "pcapng ng-spb: the scanner stopped at the SPB"
+# Damaged at record 40 (the 40th written, counting the unrelated first one)
+while IFS='|' read -r f why; do
+    # shellcheck disable=SC2086
+    n=$(python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" $f)
+    assert_eq 40 "$n" "pcapng $f: 40 whole records before the damage"
+    assert_contains "$(capinfos -c "$WORK/form.pcapng" 2>&1)" "after reading 40 packets" "pcapng $f: capinfos stops after 40"
+    bothng "pcapng $f"
+    assert_eq 2 "$RC" "pcapng $f: exit status 2"
+    assert_contains "$NGERR" "form.pcapng: " "pcapng $f: stderr names the file"
+    assert_contains "$NGERR" "$why" "pcapng $f: wiretap's reason"
+    assert_contains "$NGERR" "after frame 40" "pcapng $f: after frame 40"
+done <<'FORMS'
+ng-cut-data 40|cut short
+ng-cut-header 40|cut short
+ng-trailer 40|total block lengths (first 968 and second 972) don't match
+ng-iface 40|interface index 5 is not less than section interface count 1
+ng-oversize 40|cap_len 300000 is larger than 262144
+ng-short 40|total block length 28 of an EPB is less than the minimum EPB size 32
+FORMS
 
 # --- rewritten captures -------------------------------------------------------------------
 # variant CAPTURE VARIANT "ITL-AUDIT ARGS" [PORT-MAP]

@@ -1950,9 +1950,16 @@ typedef struct {
     /* set when opening, before the thread starts */
     wtap *wth;
     gboolean scan;              /* records walked by pcapscan.c, not wtap_read() */
+    gboolean scanned;           /* the scanner walked the file, or its start */
     int scan_fd;
-    int scan_encap;             /* the file's (WTAP_ENCAP_*) */
     pcs_reader pcs;
+    /* pcapng: the scanner met a block only wiretap's sequential reading may
+     * take; wtap_read() reads on from the start, passing over the records
+     * the scanner had walked */
+    gboolean scan_stopped;
+    gint64 scan_stop_off;
+    guint32 scan_stop_type;
+    guint32 skip;               /* records still to pass over */
     guint64 seek_reads;         /* thread only: records read again through wiretap */
     int open_err;
     gchar *open_err_info;
@@ -2171,6 +2178,14 @@ reader_main(gpointer data)
                 err = r->pcs.err;
                 break;
             }
+            if (pret == PCS_OTHER) {
+                r->scan = FALSE;
+                r->scan_stopped = TRUE;
+                r->scan_stop_off = pr.off;
+                r->scan_stop_type = r->pcs.other_type;
+                r->skip = framenum;
+                continue;
+            }
             offset = pr.off;
             if (pret == PCS_OK) {
                 framenum++;
@@ -2179,7 +2194,7 @@ reader_main(gpointer data)
                 ts.nsecs = r->pcs.nsec ? (int)pr.ts_frac : (int)(guint32)(pr.ts_frac * 1000u);
                 if (framenum == 1)
                     r->first_ts = ts;
-                wanted = pf_record(r->pf, r->scan_encap, pr.data, pr.incl_len, (gint64)pr.ts_sec);
+                wanted = pf_record(r->pf, pr.encap, pr.data, pr.incl_len, pr.ts_sec);
                 decided = TRUE;
                 if (!wanted) {
                     cum += pr.orig_len;
@@ -2192,11 +2207,17 @@ reader_main(gpointer data)
                 break;
             r->seek_reads++;
             if (pret != PCS_OK) {
-                pcs_seek(&r->pcs, offset + PCS_REC_HDR_LEN + cur->rec.rec_header.packet_header.caplen);
+                pcs_seek(&r->pcs, r->pcs.ng ? pr.next_off
+                                            : offset + PCS_REC_HDR_LEN + cur->rec.rec_header.packet_header.caplen);
                 framenum++;
             }
         } else if (!wtap_read(wth, &cur->rec, &cur->buf, &err, &err_info, &offset)) {
             break;
+        } else if (r->skip) {
+            /* Walked by the scanner already (and counted, filtered, queued). */
+            r->skip--;
+            wtap_rec_reset(&cur->rec);
+            continue;
         } else {
             framenum++;
         }
@@ -2250,9 +2271,10 @@ reader_main(gpointer data)
     return NULL;
 }
 
-/* Is `path` a regular file that starts as a plain pcap file does? */
+/* Is `path` a regular file that starts as a plain pcap file or a pcapng
+ * file does? */
 static gboolean
-looks_like_plain_pcap(const char *path)
+looks_scannable(const char *path)
 {
     guint8 hdr[PCS_FILE_HDR_LEN];
     gboolean sw, ns, ok = FALSE;
@@ -2263,22 +2285,16 @@ looks_like_plain_pcap(const char *path)
     if (fd < 0)
         return FALSE;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr)
-        ok = pcs_header_ok(hdr, sizeof hdr, &sw, &ns, &lt);
+        ok = pcs_header_ok(hdr, sizeof hdr, &sw, &ns, &lt) || pcs_ng_header_ok(hdr, sizeof hdr, &sw);
     close(fd);
     return ok;
 }
 
-/* Walk the records with pcapscan.c if wiretap agrees that this is a plain,
- * uncompressed pcap file of a link type whose records wiretap hands on as
- * they are in the file (no pseudo-header taken off, nothing swapped). */
+/* Link types whose records wiretap hands on as they are in the file (no
+ * pseudo-header taken off, nothing swapped that the pre-filter reads). */
 static gboolean
-scan_start(reader *r, const char *path)
+scannable_encap(int encap)
 {
-    int encap = wtap_file_encap(r->wth);
-
-    if (r->document || wtap_get_compression_type(r->wth) != WTAP_UNCOMPRESSED ||
-        (r->file_type != wtap_pcap_file_type_subtype() && r->file_type != wtap_pcap_nsec_file_type_subtype()))
-        return FALSE;
     switch (encap) {
     case WTAP_ENCAP_ETHERNET:
     case WTAP_ENCAP_SLL:
@@ -2288,21 +2304,71 @@ scan_start(reader *r, const char *path)
     case WTAP_ENCAP_RAW_IP6:
     case WTAP_ENCAP_NULL:
     case WTAP_ENCAP_LOOP:
-        break;
+        return TRUE;
     default:
         return FALSE;
     }
+}
+
+/* pcapng: the interfaces wiretap read when it opened the file must be the
+ * IDBs the scanner found after the SHB.  Records of an interface are
+ * decided by the scanner if its link type is one of the above, its time
+ * stamps count in a power of 10 per second up to 1e9, and it has no time
+ * stamp offset; the others are read through wiretap. */
+static gboolean
+scan_ifaces_ng(reader *r)
+{
+    wtapng_iface_descriptions_t *idb = wtap_file_get_idb_info(r->wth);
+    gboolean same = idb && idb->interface_data && idb->interface_data->len == r->pcs.n_ifaces;
+    guint i;
+
+    for (i = 0; same && i < r->pcs.n_ifaces; i++) {
+        wtap_block_t b = g_array_index(idb->interface_data, wtap_block_t, i);
+        const wtapng_if_descr_mandatory_t *m = wtap_block_get_mandatory_data(b);
+        pcs_iface *pi = &r->pcs.ifaces[i];
+        gint64 tsoffset = 0;
+        guint64 u;
+
+        pi->encap = m->wtap_encap;
+        pi->units = m->time_units_per_second;
+        for (u = 1; u < pi->units && u < 1000000000u; u *= 10)
+            ;
+        pi->ok = scannable_encap(m->wtap_encap) && u == pi->units &&
+                 (wtap_block_get_int64_option_value(b, OPT_IDB_TSOFFSET, &tsoffset) != WTAP_OPTTYPE_SUCCESS ||
+                  tsoffset == 0);
+    }
+    g_free(idb);
+    return same;
+}
+
+/* Walk the records with pcapscan.c if wiretap agrees that this is an
+ * uncompressed, plain pcap file of a link type the scanner takes (see
+ * scannable_encap()), or an uncompressed pcapng file. */
+static gboolean
+scan_start(reader *r, const char *path)
+{
+    gboolean ng = r->file_type == wtap_pcapng_file_type_subtype(), ok;
+
+    if (r->document || wtap_get_compression_type(r->wth) != WTAP_UNCOMPRESSED ||
+        (!ng && r->file_type != wtap_pcap_file_type_subtype() && r->file_type != wtap_pcap_nsec_file_type_subtype()) ||
+        (!ng && !scannable_encap(wtap_file_encap(r->wth))))
+        return FALSE;
     r->scan_fd = open(path, O_RDONLY | O_CLOEXEC);
     if (r->scan_fd < 0)
         return FALSE;
-    if (!pcs_open(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT) ||
-        r->pcs.nsec != (r->file_type == wtap_pcap_nsec_file_type_subtype())) {
+    if (ng) {
+        ok = pcs_open_ng(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT) && scan_ifaces_ng(r);
+    } else {
+        ok = pcs_open(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT) &&
+             r->pcs.nsec == (r->file_type == wtap_pcap_nsec_file_type_subtype());
+        r->pcs.ifaces[0].encap = wtap_file_encap(r->wth);
+    }
+    if (!ok) {
         pcs_close(&r->pcs);
         close(r->scan_fd);
         r->scan_fd = -1;
         return FALSE;
     }
-    r->scan_encap = encap;
     return TRUE;
 }
 
@@ -2323,7 +2389,7 @@ reader_start(const char *path)
     g_mutex_init(&r->lock);
     g_cond_init(&r->cond);
     r->scan_fd = -1;
-    r->scan = r->filter && opt.fast_read && looks_like_plain_pcap(path);
+    r->scan = r->filter && opt.fast_read && looks_scannable(path);
     /* Random access only for the records the scanner hands to wiretap. */
     r->wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &r->open_err, &r->open_err_info, r->scan);
     if (r->wth) {
@@ -2331,7 +2397,7 @@ reader_start(const char *path)
         r->file_type = wtap_file_type_subtype(r->wth);
     }
     if (r->scan)
-        r->scan = r->wth && scan_start(r, path);
+        r->scanned = r->scan = r->wth && scan_start(r, path);
     r->opened = TRUE;
     if (!r->wth || r->document)
         r->done = TRUE;
@@ -2517,9 +2583,15 @@ stats_line(const input_item *it, reader *r, guint32 frames, gint64 usec)
     if (frames && r->has_last)
         g_string_append_printf(s, "; time stamps %" PRId64 ".%09d to %" PRId64 ".%09d", (gint64)r->first_ts.secs,
                                r->first_ts.nsecs, (gint64)r->last_ts.secs, r->last_ts.nsecs);
-    if (r->scan)
-        g_string_append_printf(s, "; pcap records walked by the scanner, %" G_GUINT64_FORMAT
-                               " read again through wiretap", r->seek_reads);
+    if (r->scanned) {
+        g_string_append_printf(s, "; %s records walked by the scanner, %" G_GUINT64_FORMAT
+                               " read again through wiretap", r->pcs.ng ? "pcapng" : "pcap", r->seek_reads);
+        if (r->pcs.isbs)
+            g_string_append_printf(s, ", %" G_GUINT64_FORMAT " statistics blocks passed over", r->pcs.isbs);
+        if (r->scan_stopped)
+            g_string_append_printf(s, "; the scanner stopped at a block of type 0x%08x at offset %" PRId64
+                                   ", where wiretap read on from the start", r->scan_stop_type, r->scan_stop_off);
+    }
     if (r->handed)
         g_string_append_printf(s, "; %s%u records read while libwireshark started",
                                r->handed_records < frames ? "the first " : "all ", r->handed_records);
