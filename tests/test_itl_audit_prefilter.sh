@@ -355,6 +355,7 @@ ng-trailer 40|total block lengths (first 968 and second 972) don't match
 ng-iface 40|interface index 5 is not less than section interface count 1
 ng-oversize 40|cap_len 300000 is larger than 262144
 ng-short 40|total block length 28 of an EPB is less than the minimum EPB size 32
+ng-len8 40|total block length 8 of an EPB is less than the minimum EPB size 32
 FORMS
 
 # --- rewritten captures -------------------------------------------------------------------

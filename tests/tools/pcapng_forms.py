@@ -41,6 +41,8 @@ dissection needs.  FORM:
   ng-iface N       record N names interface 5 (the file has one)
   ng-oversize N    a record of 300000 captured bytes before record N
   ng-short N       an EPB whose total length is 28 (< 32) before record N
+  ng-len8 N        an EPB block header giving a total length of 8 (not even a
+                   block header and trailer) before record N
 
 Prints the number of records written (for the damaged forms, the number of
 whole records before the damage).
@@ -157,6 +159,9 @@ def main():
             if form == "ng-short":
                 before = written
                 w.block(6, struct.pack(w.e + "IIII", 0, 0, 0, 0))
+            if form == "ng-len8":
+                before = written
+                w.out += struct.pack(w.e + "II", 6, 8)
             if form == "ng-isb-mid":
                 w.isb(stamp(ns, units))
             if form == "ng-nrb":
@@ -185,7 +190,7 @@ def main():
         if form in ("ng-isb", "ng-isb-comment"):
             w.isb(stamp(t_last, units), comment=form == "ng-isb-comment")
     if n and before is None and form in ("ng-cut-data", "ng-cut-header", "ng-trailer", "ng-iface",
-                                         "ng-oversize", "ng-short"):
+                                         "ng-oversize", "ng-short", "ng-len8"):
         raise SystemExit("pcapng_forms.py: the input has fewer than %d records" % n)
     print(written if before is None else before)
     open(dst, "wb").write(w.out)

@@ -2178,11 +2178,14 @@ reader_main(gpointer data)
                 err = r->pcs.err;
                 break;
             }
-            if (pret == PCS_OTHER) {
+            if (pret == PCS_OTHER || (pret == PCS_ODD && r->pcs.ng && pr.next_off >= 0 &&
+                                      pr.next_off < pr.off + (gint64)PCS_NG_BLOCK_MIN)) {
+                /* (An EPB whose length would not lead forward: wiretap
+                 * refuses it; let it do so in order.) */
                 r->scan = FALSE;
                 r->scan_stopped = TRUE;
                 r->scan_stop_off = pr.off;
-                r->scan_stop_type = r->pcs.other_type;
+                r->scan_stop_type = pret == PCS_OTHER ? r->pcs.other_type : 6u;
                 r->skip = framenum;
                 continue;
             }
