@@ -218,17 +218,37 @@ assert_eq "$n_ng" "$(grep -c 'pcapng records walked by the scanner' "$WORK/fast.
 TP="$AU/site-a/two-phones.pcap"
 TPK="--keylog $AU/site-a/two-phones.keys"
 form() { python3 "$FORMS" "$TP" "$WORK/form.pcap" "$@"; }
-# both NAME: scanner and wiretap agree on form.pcap (stdout, stderr, status); the scanner's JSON in $WORK/form.json
+# both NAME FILE: scanner and wiretap agree on FILE (stdout, stderr, status); the scanner's JSON in
+# $WORK/form.json, its stderr in $FORMERR
 both() {
     # shellcheck disable=SC2086
-    ia "$WORK/form.json" --json $TPK --stats "$WORK/form.pcap"
+    ia "$WORK/form.json" --json $TPK --stats "$2"
     local rc1=$RC
     # shellcheck disable=SC2086
-    ia "$WORK/form-w.json" --json $TPK --no-fast-read "$WORK/form.pcap"
+    ia "$WORK/form-w.json" --json $TPK --no-fast-read "$2"
     assert_eq "$rc1" "$RC" "$1: exit status, scanner and wiretap"
     same "$WORK/form.json" "$WORK/form-w.json" "$1: scanner vs --no-fast-read"
     same <(grep -v ': stats: ' "$WORK/form.json.err") "$WORK/form-w.json.err" "$1: stderr, scanner and wiretap"
+    FORMERR=$(cat "$WORK/form.json.err")
     RC=$rc1
+}
+# times NAME FILE RES: the first and last time stamps of --stats (in $WORK/form.json.err) against
+# capinfos, to as many places as capinfos prints (6 or 9: the file's resolution); RES usec: our
+# other 3 places are 0; nsec: the first time stamp ends in 123; any: nothing more
+times() {
+    python3 - "$WORK/form.json.err" <(capinfos -a -e -S "$2") "$3" <<'EOF' && pass || fail "$1: time stamps"
+import re, sys
+ours = re.search(r"time stamps ([0-9.]+) to ([0-9.]+)", open(sys.argv[1]).read())
+cap = re.findall(r"(?:First|Last) packet time:\s+([0-9.]+)", open(sys.argv[2]).read())
+ok = ours is not None and len(cap) == 2 and all(o[:len(c)] == c for o, c in zip(ours.groups(), cap))
+if ok and sys.argv[3] == "usec":
+    ok = all(set(o[len(c):]) <= {"0"} for o, c in zip(ours.groups(), cap))
+if ok and sys.argv[3] == "nsec":
+    ok = ours.group(1).endswith("123")
+if not ok:
+    print("itl-audit: %s, capinfos: %s" % (ours and ours.groups(), cap), file=sys.stderr)
+sys.exit(0 if ok else 1)
+EOF
 }
 # shellcheck disable=SC2086
 ia "$WORK/tp.json" --json $TPK --no-prefilter "$TP"
@@ -237,21 +257,11 @@ grep -q 'session' "$WORK/tp.essence" && pass || fail "two-phones.pcap: no TVS se
 for f in le be nsec nsec-be v23 "max 30" "zero 30"; do
     # shellcheck disable=SC2086
     form $f >/dev/null
-    both "two-phones.pcap as $f"
+    both "two-phones.pcap as $f" "$WORK/form.pcap"
     essence "$WORK/form.json" >"$WORK/form.essence"
     same "$WORK/tp.essence" "$WORK/form.essence" "two-phones.pcap as $f: the conclusions of the original"
-    # The first and last time stamps, against capinfos (seconds to 6 or 9 places).
-    python3 - "$WORK/form.json.err" <(capinfos -a -e -S "$WORK/form.pcap") "$f" <<'EOF' && pass || fail "$f: time stamps"
-import decimal, re, sys
-ours = re.search(r"time stamps ([0-9.]+) to ([0-9.]+)", open(sys.argv[1]).read())
-cap = re.findall(r"(?:First|Last) packet time:\s+([0-9.]+)", open(sys.argv[2]).read())
-ok = ours is not None and len(cap) == 2 and [decimal.Decimal(x) for x in ours.groups()] == [decimal.Decimal(x) for x in cap]
-if sys.argv[3].startswith("nsec"):
-    ok = ok and ours.group(1).endswith("123")
-if not ok:
-    print("itl-audit: %s, capinfos: %s" % (ours and ours.groups(), cap), file=sys.stderr)
-sys.exit(0 if ok else 1)
-EOF
+    case "$f" in nsec*) res=nsec ;; *) res=usec ;; esac
+    times "$f" "$WORK/form.pcap" "$res"
     if [ "$f" = v23 ]; then
         grep -q 'walked by the scanner' "$WORK/form.json.err" && fail "version 2.3: the scanner must leave it to wiretap" || pass
     else
@@ -264,7 +274,7 @@ for f in "cut-data 40" "cut-header 40" "oversize 40"; do
     kept=$(form $f)
     assert_eq 39 "$kept" "$f: 39 whole records before the damage"
     assert_contains "$(capinfos -c "$WORK/form.pcap" 2>&1)" "after reading 39 packets" "$f: capinfos stops after 39"
-    both "two-phones.pcap, $f"
+    both "two-phones.pcap, $f" "$WORK/form.pcap"
     assert_eq 2 "$RC" "$f: exit status 2"
     case "$f" in
         oversize*) why="pcap: File has 300000-byte packet, bigger than maximum of 262144" ;;
@@ -278,46 +288,23 @@ done
 # --- the pcapng record scanner against wiretap --------------------------------------------
 # (tests/tools/pcapng_forms.py writes two-phones.pcap's records as pcapng, in several forms)
 NGFORMS="$SRC/tests/tools/pcapng_forms.py"
-# bothng NAME: scanner and wiretap agree on form.pcapng; the scanner's stderr in $NGERR
-bothng() {
-    # shellcheck disable=SC2086
-    ia "$WORK/ng.json" --json $TPK --stats "$WORK/form.pcapng"
-    local rc1=$RC
-    # shellcheck disable=SC2086
-    ia "$WORK/ng-w.json" --json $TPK --no-fast-read "$WORK/form.pcapng"
-    assert_eq "$rc1" "$RC" "$1: exit status, scanner and wiretap"
-    same "$WORK/ng.json" "$WORK/ng-w.json" "$1: scanner vs --no-fast-read"
-    same <(grep -v ': stats: ' "$WORK/ng.json.err") "$WORK/ng-w.json.err" "$1: stderr, scanner and wiretap"
-    NGERR=$(cat "$WORK/ng.json.err")
-    RC=$rc1
-}
 # FORM [N] | what --stats must say about the scanner
 while IFS='|' read -r f want; do
     # shellcheck disable=SC2086
     n=$(python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" $f)
     assert_eq 59 "$n" "pcapng $f: 57 records and the two unrelated ones written"
     assert_contains "$(capinfos -c "$WORK/form.pcapng")" "Number of packets:   59" "pcapng $f: capinfos counts 59"
-    bothng "two-phones.pcap as pcapng $f"
-    essence "$WORK/ng.json" >"$WORK/ng.essence"
-    same "$WORK/tp.essence" "$WORK/ng.essence" "pcapng $f: the conclusions of the original"
-    assert_contains "$NGERR" "59 records in" "pcapng $f: 59 records"
-    assert_contains "$NGERR" "$want" "pcapng $f: $want"
+    both "two-phones.pcap as pcapng $f" "$WORK/form.pcapng"
+    essence "$WORK/form.json" >"$WORK/form.essence"
+    same "$WORK/tp.essence" "$WORK/form.essence" "pcapng $f: the conclusions of the original"
+    assert_contains "$FORMERR" "59 records in" "pcapng $f: 59 records"
+    assert_contains "$FORMERR" "$want" "pcapng $f: $want"
     case "$want" in
         *stopped*) ;;
-        *) case "$NGERR" in *stopped*) fail "pcapng $f: the scanner stopped" ;; *) pass ;; esac ;;
+        *) case "$FORMERR" in *stopped*) fail "pcapng $f: the scanner stopped" ;; *) pass ;; esac ;;
     esac
-    python3 - "$WORK/ng.json.err" <(capinfos -a -e -S "$WORK/form.pcapng") "$f" <<'EOF' && pass || fail "pcapng $f: time stamps"
-import decimal, re, sys
-ours = re.search(r"time stamps ([0-9.]+) to ([0-9.]+)", open(sys.argv[1]).read())
-cap = re.findall(r"(?:First|Last) packet time:\s+([0-9.]+)", open(sys.argv[2]).read())
-# capinfos prints as many places as the interface's resolution has (6 for 2^-20 s): ours cut to those
-ok = ours is not None and len(cap) == 2 and all(o[:len(c)] == c for o, c in zip(ours.groups(), cap))
-if sys.argv[3] == "ng-nsec":
-    ok = ok and ours.group(1).endswith("123")
-if not ok:
-    print("itl-audit: %s, capinfos: %s" % (ours and ours.groups(), cap), file=sys.stderr)
-sys.exit(0 if ok else 1)
-EOF
+    case "$f" in ng-nsec) res=nsec ;; ng-bin) res=any ;; *) res=usec ;; esac
+    times "pcapng $f" "$WORK/form.pcapng" "$res"
 done <<'FORMS'
 ng|pcapng records walked by the scanner, 57 read again through wiretap
 ng-be|pcapng records walked by the scanner, 57 read again through wiretap
@@ -334,20 +321,20 @@ ng-idb 30|the scanner stopped at a block of type 0x00000001
 ng-shb 30|the scanner stopped at a block of type 0x0a0d0d0a
 FORMS
 python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" ng-spb 30 >/dev/null
-bothng "pcapng ng-spb 30"
-assert_contains "$NGERR" "60 records in" "pcapng ng-spb: 60 records (one simple packet block)"
-assert_contains "$NGERR" "the scanner stopped at a block of type 0x00000003" "pcapng ng-spb: the scanner stopped at the SPB"
+both "pcapng ng-spb 30" "$WORK/form.pcapng"
+assert_contains "$FORMERR" "60 records in" "pcapng ng-spb: 60 records (one simple packet block)"
+assert_contains "$FORMERR" "the scanner stopped at a block of type 0x00000003" "pcapng ng-spb: the scanner stopped at the SPB"
 # Damaged at record 40 (the 40th written, counting the unrelated first one)
 while IFS='|' read -r f why; do
     # shellcheck disable=SC2086
     n=$(python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" $f)
     assert_eq 40 "$n" "pcapng $f: 40 whole records before the damage"
     assert_contains "$(capinfos -c "$WORK/form.pcapng" 2>&1)" "after reading 40 packets" "pcapng $f: capinfos stops after 40"
-    bothng "pcapng $f"
+    both "pcapng $f" "$WORK/form.pcapng"
     assert_eq 2 "$RC" "pcapng $f: exit status 2"
-    assert_contains "$NGERR" "form.pcapng: " "pcapng $f: stderr names the file"
-    assert_contains "$NGERR" "$why" "pcapng $f: wiretap's reason"
-    assert_contains "$NGERR" "after frame 40" "pcapng $f: after frame 40"
+    assert_contains "$FORMERR" "form.pcapng: " "pcapng $f: stderr names the file"
+    assert_contains "$FORMERR" "$why" "pcapng $f: wiretap's reason"
+    assert_contains "$FORMERR" "after frame 40" "pcapng $f: after frame 40"
 done <<'FORMS'
 ng-cut-data 40|cut short
 ng-cut-header 40|cut short

@@ -425,6 +425,17 @@ test_pcapng(gboolean be)
     g_byte_array_free(o.b, TRUE);
 }
 
+/* The bytes are not taken as a pcapng file. */
+static void
+ng_refused(const out_t *o, const char *what)
+{
+    pcs_reader s;
+    int fd = as_file(o);
+
+    CHECK(!pcs_open_ng(&s, fd, 0) && s.buf == NULL, "%s", what);
+    close(fd);
+}
+
 static void
 test_pcapng_sizes(void)
 {
@@ -467,31 +478,22 @@ test_pcapng_sizes(void)
      * IDBs than PCS_NG_MAX_IFACES. */
     g_byte_array_set_size(o.b, 0);
     file_header(&o, 0xa1b2c3d4u, 2, 4, 1);
-    fd = as_file(&o);
-    CHECK(!pcs_open_ng(&s, fd, 0) && s.buf == NULL && !pcs_ng_header_ok(o.b->data, o.b->len, &sw),
-          "pcap is not pcapng");
-    close(fd);
+    CHECK(!pcs_ng_header_ok(o.b->data, o.b->len, &sw), "a pcap header is not an SHB");
+    ng_refused(&o, "pcap is not pcapng");
     g_byte_array_set_size(o.b, 0);
     ng_shb(&o);
     o.b->data[9] = 0x3d;
-    fd = as_file(&o);
-    CHECK(!pcs_open_ng(&s, fd, 0), "SHB with a byte-order magic of 4d 3d 2b 1a");
-    close(fd);
-    g_byte_array_set_size(o.b, 0);
-    ng_shb(&o);
+    ng_refused(&o, "SHB with a byte-order magic of 4d 3d 2b 1a");
+    o.b->data[9] = 0x3c;
     o.b->data[24] = 29;
-    fd = as_file(&o);
-    CHECK(!pcs_open_ng(&s, fd, 0), "SHB with lengths 28 and 29");
-    close(fd);
+    ng_refused(&o, "SHB with lengths 28 and 29");
     g_byte_array_set_size(o.b, 0);
     ng_shb(&o);
     put16(&b, 1);
     put16(&b, 0);
     put32(&b, 0);
     ng_block(&o, 1, b.b, -4);
-    fd = as_file(&o);
-    CHECK(!pcs_open_ng(&s, fd, 0), "IDB with lengths 20 and 16");
-    close(fd);
+    ng_refused(&o, "IDB with lengths 20 and 16");
     g_byte_array_set_size(o.b, 0);
     ng_shb(&o);
     for (i = 0; i < (int)PCS_NG_MAX_IFACES; i++)
@@ -501,9 +503,7 @@ test_pcapng_sizes(void)
     pcs_close(&s);
     close(fd);
     ng_idb(&o, 1, 0);
-    fd = as_file(&o);
-    CHECK(!pcs_open_ng(&s, fd, 0), "%u IDBs: too many", PCS_NG_MAX_IFACES + 1);
-    close(fd);
+    ng_refused(&o, "65 IDBs: too many");
     g_byte_array_free(b.b, TRUE);
     g_byte_array_free(o.b, TRUE);
 }
