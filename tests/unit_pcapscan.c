@@ -324,18 +324,29 @@ ng_epb(out_t *o, guint32 iface, guint64 ts, guint32 caplen, guint32 orig, guint8
     g_byte_array_free(b.b, TRUE);
 }
 
+/* An ISB of interface `iface` with the options `opts` (NULL: none). */
+static void
+ng_isb_opts(out_t *o, guint32 iface, const GByteArray *opts)
+{
+    out_t b = { g_byte_array_new(), o->be };
+
+    put32(&b, iface);
+    put32(&b, 395812);
+    put32(&b, 1000);
+    if (opts)
+        g_byte_array_append(b.b, opts->data, opts->len);
+    ng_block(o, 5, b.b, 0);
+    g_byte_array_free(b.b, TRUE);
+}
+
 /* An ISB of interface 0: isb_starttime, isb_endtime, isb_ifrecv, with an
- * opt_comment "stopped." as well if `comment` (8 bytes, as long as the
- * statistics options), then opt_endofopt. */
+ * opt_comment "stopped." as well if `comment`, then opt_endofopt. */
 static void
 ng_isb(out_t *o, gboolean comment)
 {
     out_t b = { g_byte_array_new(), o->be };
     guint16 code;
 
-    put32(&b, 0);
-    put32(&b, 395812);
-    put32(&b, 1000);
     for (code = 2; code <= 4; code++) {
         put16(&b, code);
         put16(&b, 8);
@@ -348,7 +359,7 @@ ng_isb(out_t *o, gboolean comment)
         g_byte_array_append(b.b, (const guint8 *)"stopped.", 8);
     }
     put32(&b, 0);
-    ng_block(o, 5, b.b, 0);                      /* 64 bytes, 76 with the comment */
+    ng_isb_opts(o, 0, b.b);                      /* 64 bytes, 76 with the comment */
     g_byte_array_free(b.b, TRUE);
 }
 
@@ -408,11 +419,9 @@ test_pcapng(gboolean be)
     pcs_seek(&s, r.next_off);
     CHECK(pcs_next(&s, &r) == PCS_OTHER && r.off == 392 && s.other_type == 4, "an NRB: for wiretap, in order");
     pcs_seek(&s, 408);
-    CHECK(pcs_next(&s, &r) == PCS_OTHER && r.off == 408 && s.other_type == 5 && s.isbs == 1,
-          "an ISB with a comment: for wiretap, in order");
-    pcs_seek(&s, 484);
     s.ifaces[1].ok = FALSE;
-    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 484 && r.next_off == 520, "an interface not marked: odd");
+    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 484 && r.next_off == 520 && s.isbs == 2,
+          "an ISB with a comment passed over too; an interface not marked: odd");
     s.ifaces[1].ok = TRUE;
     pcs_seek(&s, 484);
     CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 484 && r.ts_sec == 0 && r.ts_frac == 8 && data_ok(&r, 5),
@@ -423,6 +432,64 @@ test_pcapng(gboolean be)
     g_byte_array_free(opt.b, TRUE);
     g_byte_array_free(nrb.b, TRUE);
     g_byte_array_free(o.b, TRUE);
+}
+
+/* ISBs the scanner leaves to wiretap, each after an SHB and an IDB (at 48),
+ * and one it passes over. */
+static void
+test_pcapng_isbs(void)
+{
+    static const struct {
+        guint16 code, len;
+        const char *value;          /* `have` bytes of it written, then padding to 4 */
+        guint have;
+        gboolean passed;
+        const char *what;
+    } cases[] = {
+        { 0, 0, NULL, 0, TRUE, "no options at all" },
+        { 1, 28, "Counters provided by dumpcap", 28, TRUE, "dumpcap's comment" },
+        { 1, 4, "ok\0\0", 4, TRUE, "a comment with trailing NULs" },
+        { 1, 3, "a\377b", 3, FALSE, "a comment that is not UTF-8" },
+        { 1, 3, "a\0b", 3, FALSE, "a comment with a NUL inside" },
+        { 4, 4, "\1\0\0\0", 4, FALSE, "isb_ifrecv of 4 bytes" },
+        { 9, 8, "12345678", 8, FALSE, "an option code past isb_usrdeliv" },
+        { 2988, 8, "\0\0\0\0abcd", 8, FALSE, "a custom option" },
+        { 1, 200, "abcd", 4, FALSE, "an option longer than the block" },
+    };
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        out_t o = { g_byte_array_new(), FALSE }, b = { g_byte_array_new(), FALSE };
+        static const guint8 zero[4];
+        pcs_reader s;
+        pcs_rec r;
+        int fd;
+
+        ng_shb(&o);
+        ng_idb(&o, 1, 0);
+        if (cases[i].value) {
+            put16(&b, cases[i].code);
+            put16(&b, cases[i].len);
+            g_byte_array_append(b.b, (const guint8 *)cases[i].value, cases[i].have);
+            g_byte_array_append(b.b, zero, (4u - cases[i].have % 4u) % 4u);
+            put32(&b, 0);
+        }
+        ng_isb_opts(&o, 0, cases[i].value ? b.b : NULL);
+        fd = as_file(&o);
+        CHECK(pcs_open_ng(&s, fd, 0), "open (%s)", cases[i].what);
+        s.ifaces[0].ok = TRUE;
+        s.ifaces[0].units = 1000000;
+        if (cases[i].passed)
+            CHECK(pcs_next(&s, &r) == PCS_EOF && s.isbs == 1 && r.off == (gint64)o.b->len, "ISB passed over: %s",
+                  cases[i].what);
+        else
+            CHECK(pcs_next(&s, &r) == PCS_OTHER && r.off == 48 && s.other_type == 5 && s.isbs == 0,
+                  "ISB left to wiretap: %s", cases[i].what);
+        pcs_close(&s);
+        close(fd);
+        g_byte_array_free(b.b, TRUE);
+        g_byte_array_free(o.b, TRUE);
+    }
 }
 
 /* The bytes are not taken as a pcapng file. */
@@ -520,6 +587,7 @@ main(void)
     test_pcapng(FALSE);
     test_pcapng(TRUE);
     test_pcapng_sizes();
+    test_pcapng_isbs();
     printf("unit_pcapscan: %d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;
 }

@@ -190,7 +190,8 @@ fail:
 }
 
 /* An ISB that only holds the standard statistics options (isb_starttime
- * to isb_usrdeliv, 8 bytes each), then opt_endofopt, or no options, of an
+ * to isb_usrdeliv, 8 bytes each) and comments in UTF-8 (dumpcap writes
+ * "Counters provided by dumpcap"), then opt_endofopt, or no options, of an
  * interface the file describes: what wiretap reads without complaint and
  * keeps only as interface statistics.  Its length, or 0. */
 static guint32
@@ -202,15 +203,25 @@ plain_isb(pcs_reader *s)
     if (!tl || rd32(h + 8, s->swapped) >= s->n_ifaces)
         return 0;
     for (at = 20; at < tl - 4;) {
+        /* at and tl are multiples of 4: there are 4 bytes at least for the
+         * option header, and `left` after it */
+        guint32 left = tl - 4 - at - 4, len;
         guint16 code = rd16(h + at, s->swapped), olen = rd16(h + at + 2, s->swapped);
 
-        if (tl - 4 - at < 4)
-            return 0;
         if (code == 0)
-            return olen == 0 && at + 4 == tl - 4 ? tl : 0;
-        if (code < 2 || code > 8 || olen != 8 || tl - 4 - at < 12)
+            return olen == 0 && left == 0 ? tl : 0;
+        if (((olen + 3u) & ~3u) > left)
             return 0;
-        at += 12;
+        if (code == 1) {
+            /* opt_comment: trailing NULs allowed, nothing else that is not UTF-8 */
+            for (len = olen; len && h[at + 4 + len - 1] == 0; len--)
+                ;
+            if (!g_utf8_validate_len((const gchar *)h + at + 4, len, NULL))
+                return 0;
+        } else if (code < 2 || code > 8 || olen != 8) {
+            return 0;
+        }
+        at += 4u + ((olen + 3u) & ~3u);
     }
     return at == tl - 4 ? tl : 0;
 }
