@@ -214,6 +214,15 @@ n_ng=$(find "$CAPS" -type f -name '*.pcapng' -exec sh -c 'od -An -tx1 -N4 "$1" |
 [ "$n_ng" -gt 5 ] && pass || fail "only $n_ng pcapng files found in test-captures/"
 assert_eq "$n_ng" "$(grep -c 'pcapng records walked by the scanner' "$WORK/fast.err")" "--stats: the scanner walked every pcapng file as pcapng"
 
+# A capture dumpcap itself wrote (test-captures/README.md, formats/): its ISB passed over, not a stop.
+DC="$CAPS/formats/dumpcap-lo.pcapng"
+assert_contains "$(grep -F ": stats: $DC: " "$WORK/fast.err")" \
+    "402 records in" "dumpcap-lo.pcapng: 402 records (capinfos: 402)"
+assert_contains "$(grep -F ": stats: $DC: " "$WORK/fast.err")" \
+    "pcapng records walked by the scanner, 2 read again through wiretap, 1 statistics blocks passed over" \
+    "dumpcap-lo.pcapng: the TFTP request and its ICMP error to epan; dumpcap's ISB passed over"
+grep -F ": stats: $DC: " "$WORK/fast.err" | grep -q 'stopped' && fail "dumpcap-lo.pcapng: the scanner stopped" || pass
+
 # form FORM [N]: a form of two-phones.pcap; prints the number of records pcap_forms.py wrote or kept
 TP="$AU/site-a/two-phones.pcap"
 TPK="--keylog $AU/site-a/two-phones.keys"
@@ -315,7 +324,7 @@ ng-bin|pcapng records walked by the scanner, 59 read again through wiretap
 ng-tsoffset|pcapng records walked by the scanner, 59 read again through wiretap
 ng-isb|57 read again through wiretap, 1 statistics blocks passed over
 ng-isb-mid 30|57 read again through wiretap, 1 statistics blocks passed over
-ng-isb-comment|the scanner stopped at a block of type 0x00000005
+ng-isb-odd|the scanner stopped at a block of type 0x00000005
 ng-nrb 30|the scanner stopped at a block of type 0x00000004
 ng-idb 30|the scanner stopped at a block of type 0x00000001
 ng-shb 30|the scanner stopped at a block of type 0x0a0d0d0a

@@ -23,11 +23,14 @@ dissection needs.  FORM:
   ng-bin           if_tsresol 0x94 (2^-20 s): units that are not a power of 10
   ng-tsoffset      if_tsoffset 1000 (seconds added to every time stamp)
   ng-two           two interfaces (microseconds, nanoseconds); records alternate
-  ng-isb           an Interface Statistics Block at the end (isb_starttime,
-                   isb_endtime, isb_ifrecv, isb_ifdrop, isb_usrdeliv), as
-                   dumpcap writes one when it closes a file
-  ng-isb-comment   the same ISB with an opt_comment as well
-  ng-isb-mid N     the plain ISB before record N (and none at the end)
+  ng-isb           an Interface Statistics Block at the end, as dumpcap 4.0
+                   writes one when it closes a file (opt_comment "Counters
+                   provided by dumpcap", isb_starttime, isb_endtime, isb_ifrecv,
+                   isb_ifdrop)
+  ng-isb-odd       the same with an isb_ifrecv of 4 bytes (not 8)
+  ng-isb-mid N     an ISB of statistics options only (isb_starttime,
+                   isb_endtime, isb_ifrecv, isb_ifdrop, isb_usrdeliv) before
+                   record N (and none at the end)
   ng-nrb N         a Name Resolution Block (one IPv4 name) before record N
   ng-idb N         a second IDB (nanoseconds) before record N; records from N
                    on are on interface 1
@@ -92,13 +95,20 @@ class Writer:
                            len(pkt) if caplen is None else caplen, orig) + pad4(pkt) + opts
         self.block(6, body)
 
-    def isb(self, ts, comment=False):
+    def isb(self, ts, style):
+        """style "dumpcap": as dumpcap 4.0 writes it when it closes a file (opt_comment "Counters
+        provided by dumpcap", isb_starttime, isb_endtime, isb_ifrecv, isb_ifdrop); "plain": the
+        statistics options only (with isb_usrdeliv); "odd": an isb_ifrecv of 4 bytes, not 8."""
         u64 = lambda v: struct.pack(self.e + "II", v >> 32, v & 0xFFFFFFFF)  # noqa: E731
-        opts = self.opt(2, u64(ts - 5000000)) + self.opt(3, u64(ts))
-        opts += self.opt(4, struct.pack(self.e + "Q", 1234)) + self.opt(5, struct.pack(self.e + "Q", 0))
-        opts += self.opt(8, struct.pack(self.e + "Q", 1234))
-        if comment:
-            opts += self.opt(1, b"stopped by the user")
+        opts = self.opt(1, b"Counters provided by dumpcap") if style == "dumpcap" else b""
+        opts += self.opt(2, u64(ts - 5000000)) + self.opt(3, u64(ts))
+        if style == "odd":
+            opts += self.opt(4, struct.pack(self.e + "I", 1234))
+        else:
+            opts += self.opt(4, struct.pack(self.e + "Q", 1234))
+        opts += self.opt(5, struct.pack(self.e + "Q", 0))
+        if style == "plain":
+            opts += self.opt(8, struct.pack(self.e + "Q", 1234))
         self.block(5, struct.pack(self.e + "III", 0, ts >> 32, ts & 0xFFFFFFFF) + opts + self.end())
 
 
@@ -163,7 +173,7 @@ def main():
                 before = written
                 w.out += struct.pack(w.e + "II", 6, 8)
             if form == "ng-isb-mid":
-                w.isb(stamp(ns, units))
+                w.isb(stamp(ns, units), "plain")
             if form == "ng-nrb":
                 rec = struct.pack(w.e + "HH", 1, 4 + 10) + bytes([10, 1, 1, 1]) + b"cucm-pub\x00\x00"
                 w.block(4, pad4(rec) + struct.pack(w.e + "HH", 0, 0))
@@ -187,8 +197,8 @@ def main():
     else:
         w.epb(1 if iface1 else 0, stamp(t_last, 10**9 if iface1 else units), len(filler), filler)
         written += 1
-        if form in ("ng-isb", "ng-isb-comment"):
-            w.isb(stamp(t_last, units), comment=form == "ng-isb-comment")
+        if form in ("ng-isb", "ng-isb-odd"):
+            w.isb(stamp(t_last, units), "dumpcap" if form == "ng-isb" else "odd")
     if n and before is None and form in ("ng-cut-data", "ng-cut-header", "ng-trailer", "ng-iface",
                                          "ng-oversize", "ng-short", "ng-len8"):
         raise SystemExit("pcapng_forms.py: the input has fewer than %d records" % n)
