@@ -27,7 +27,8 @@
  * length, captured length and padding, the trailing length); any other EPB
  * is PCS_ODD, for wiretap to read.  An Interface Statistics Block (dumpcap
  * writes one per interface when a file is closed) is passed over when it
- * holds only the standard statistics options, each of its exact length.
+ * holds only the standard statistics options, each of its exact length,
+ * and comments in UTF-8.
  * Any other block (another IDB or SHB, name resolution, decryption secrets,
  * simple or obsolete packet blocks, custom blocks, ...) is PCS_OTHER:
  * wiretap must read the file on from there, in order.
