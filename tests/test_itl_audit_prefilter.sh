@@ -295,27 +295,14 @@ for f in "cut-data 40" "cut-header 40" "oversize 40"; do
 done
 
 # --- the pcapng record scanner against wiretap --------------------------------------------
-# (tests/tools/pcapng_forms.py writes two-phones.pcap's records as pcapng, in several forms)
+# tests/tools/pcapng_forms.py writes two-phones.pcap's records as pcapng, in several forms, into
+# one folder; the scanner and wiretap (--no-fast-read) each audit the whole folder once (in worker
+# processes: -j is the number of processors), and must agree on all of it; then each form is
+# checked on its own --stats line, stderr lines and JSON input.
 NGFORMS="$SRC/tests/tools/pcapng_forms.py"
-# FORM [N] | what --stats must say about the scanner
-while IFS='|' read -r f want; do
-    # shellcheck disable=SC2086
-    n=$(python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" $f)
-    assert_eq 59 "$n" "pcapng $f: 57 records and the two unrelated ones written"
-    assert_contains "$(capinfos -c "$WORK/form.pcapng")" "Number of packets:   59" "pcapng $f: capinfos counts 59"
-    both "two-phones.pcap as pcapng $f" "$WORK/form.pcapng"
-    essence "$WORK/form.json" >"$WORK/form.essence"
-    same "$WORK/tp.essence" "$WORK/form.essence" "pcapng $f: the conclusions of the original"
-    assert_contains "$FORMERR" "59 records in" "pcapng $f: 59 records"
-    assert_contains "$FORMERR" "$want" "pcapng $f: $want"
-    case "$want" in
-        *stopped*) ;;
-        *) case "$FORMERR" in *stopped*) fail "pcapng $f: the scanner stopped" ;; *) pass ;; esac ;;
-    esac
-    case "$f" in ng-nsec) res=nsec ;; ng-bin) res=any ;; *) res=usec ;; esac
-    times "pcapng $f" "$WORK/form.pcapng" "$res"
-done <<'FORMS'
-ng|pcapng records walked by the scanner, 57 read again through wiretap
+NGD="$WORK/ngforms"
+mkdir -p "$NGD"
+GOOD="ng|pcapng records walked by the scanner, 57 read again through wiretap
 ng-be|pcapng records walked by the scanner, 57 read again through wiretap
 ng-nsec|pcapng records walked by the scanner, 57 read again through wiretap
 ng-two|pcapng records walked by the scanner, 57 read again through wiretap
@@ -327,32 +314,76 @@ ng-isb-mid 30|57 read again through wiretap, 1 statistics blocks passed over
 ng-isb-odd|the scanner stopped at a block of type 0x00000005
 ng-nrb 30|the scanner stopped at a block of type 0x00000004
 ng-idb 30|the scanner stopped at a block of type 0x00000001
-ng-shb 30|the scanner stopped at a block of type 0x0a0d0d0a
-FORMS
-python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" ng-spb 30 >/dev/null
-both "pcapng ng-spb 30" "$WORK/form.pcapng"
-assert_contains "$FORMERR" "60 records in" "pcapng ng-spb: 60 records (one simple packet block)"
-assert_contains "$FORMERR" "the scanner stopped at a block of type 0x00000003" "pcapng ng-spb: the scanner stopped at the SPB"
-# Damaged at record 40 (the 40th written, counting the unrelated first one)
-while IFS='|' read -r f why; do
-    # shellcheck disable=SC2086
-    n=$(python3 "$NGFORMS" "$TP" "$WORK/form.pcapng" $f)
-    assert_eq 40 "$n" "pcapng $f: 40 whole records before the damage"
-    assert_contains "$(capinfos -c "$WORK/form.pcapng" 2>&1)" "after reading 40 packets" "pcapng $f: capinfos stops after 40"
-    both "pcapng $f" "$WORK/form.pcapng"
-    assert_eq 2 "$RC" "pcapng $f: exit status 2"
-    assert_contains "$FORMERR" "form.pcapng: " "pcapng $f: stderr names the file"
-    assert_contains "$FORMERR" "$why" "pcapng $f: wiretap's reason"
-    assert_contains "$FORMERR" "after frame 40" "pcapng $f: after frame 40"
-done <<'FORMS'
-ng-cut-data 40|cut short
+ng-shb 30|the scanner stopped at a block of type 0x0a0d0d0a"
+# damaged at record 40 (the 40th written, counting the unrelated first one) | wiretap's reason
+BAD="ng-cut-data 40|cut short
 ng-cut-header 40|cut short
 ng-trailer 40|total block lengths (first 968 and second 972) don't match
 ng-iface 40|interface index 5 is not less than section interface count 1
 ng-oversize 40|cap_len 300000 is larger than 262144
 ng-short 40|total block length 28 of an EPB is less than the minimum EPB size 32
-ng-len8 40|total block length 8 of an EPB is less than the minimum EPB size 32
-FORMS
+ng-len8 40|total block length 8 of an EPB is less than the minimum EPB size 32"
+ngfile() { echo "$NGD/${1// /_}.pcapng"; }
+while IFS='|' read -r f want; do
+    # shellcheck disable=SC2086
+    n=$(python3 "$NGFORMS" "$TP" "$(ngfile "$f")" $f)
+    assert_eq 59 "$n" "pcapng $f: 57 records and the two unrelated ones written"
+    assert_contains "$(capinfos -c "$(ngfile "$f")")" "Number of packets:   59" "pcapng $f: capinfos counts 59"
+done <<<"$GOOD"
+python3 "$NGFORMS" "$TP" "$(ngfile "ng-spb 30")" ng-spb 30 >/dev/null
+while IFS='|' read -r f why; do
+    # shellcheck disable=SC2086
+    n=$(python3 "$NGFORMS" "$TP" "$(ngfile "$f")" $f)
+    assert_eq 40 "$n" "pcapng $f: 40 whole records before the damage"
+    assert_contains "$(capinfos -c "$(ngfile "$f")" 2>&1)" "after reading 40 packets" "pcapng $f: capinfos stops after 40"
+done <<<"$BAD"
+# shellcheck disable=SC2086
+ia "$WORK/ngf.json" --json $TPK --stats "$NGD"
+rc_fast=$RC
+# shellcheck disable=SC2086
+ia "$WORK/ngw.json" --json $TPK --no-fast-read "$NGD"
+assert_eq "$rc_fast" "$RC" "pcapng forms: exit status, scanner and wiretap"
+assert_eq 2 "$RC" "pcapng forms: exit status 2 (damaged inputs)"
+same "$WORK/ngf.json" "$WORK/ngw.json" "pcapng forms: scanner vs --no-fast-read"
+same <(grep -v ': stats: ' "$WORK/ngf.json.err") "$WORK/ngw.json.err" "pcapng forms: stderr, scanner and wiretap"
+# one FILE: the JSON of that input alone, in $WORK/one.json
+one() {
+    python3 - "$WORK/ngf.json" "$1" >"$WORK/one.json" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["inputs"] = [i for i in doc["inputs"] if i["path"] == sys.argv[2]]
+json.dump(doc, sys.stdout)
+EOF
+}
+# stats FILE: its --stats line (also in $WORK/form.json.err, for times())
+stats() { grep -F ": stats: $1: " "$WORK/ngf.json.err" | tee "$WORK/form.json.err"; }
+while IFS='|' read -r f want; do
+    F=$(ngfile "$f")
+    one "$F"
+    essence "$WORK/one.json" >"$WORK/form.essence"
+    same "$WORK/tp.essence" "$WORK/form.essence" "pcapng $f: the conclusions of the original"
+    FORMERR=$(stats "$F")
+    assert_contains "$FORMERR" "59 records in" "pcapng $f: 59 records"
+    assert_contains "$FORMERR" "$want" "pcapng $f: $want"
+    case "$want" in
+        *stopped*) ;;
+        *) case "$FORMERR" in *stopped*) fail "pcapng $f: the scanner stopped" ;; *) pass ;; esac ;;
+    esac
+    case "$f" in ng-nsec) res=nsec ;; ng-bin) res=any ;; *) res=usec ;; esac
+    times "pcapng $f" "$F" "$res"
+done <<<"$GOOD"
+FORMERR=$(stats "$(ngfile "ng-spb 30")")
+assert_contains "$FORMERR" "60 records in" "pcapng ng-spb: 60 records (one simple packet block)"
+assert_contains "$FORMERR" "the scanner stopped at a block of type 0x00000003" "pcapng ng-spb: the scanner stopped at the SPB"
+while IFS='|' read -r f why; do
+    F=$(ngfile "$f")
+    msg=$(grep -F "$F: " "$WORK/ngf.json.err" | grep -v ': stats: ')
+    assert_contains "$msg" "$why" "pcapng $f: wiretap's reason"
+    assert_contains "$msg" "after frame 40" "pcapng $f: after frame 40"
+    one "$F"
+    python3 -c 'import json,sys; i=json.load(open(sys.argv[1]))["inputs"]; sys.exit(0 if len(i) == 1 and i[0]["error"] and i[0]["frames"] == 40 else 1)' \
+        "$WORK/one.json" && pass || fail "pcapng $f: JSON: an error after 40 frames"
+done <<<"$BAD"
 
 # --- rewritten captures -------------------------------------------------------------------
 # variant CAPTURE VARIANT "ITL-AUDIT ARGS" [PORT-MAP]
