@@ -522,6 +522,9 @@ test_pcapng_sizes(void)
     fd = as_file(&o);
     CHECK(pcs_open_ng(&s, fd, 0) && s.n_ifaces == 1, "open");
     s.ifaces[0].ok = TRUE;
+    s.ifaces[0].units = 0;
+    CHECK(pcs_next(&s, &r) == PCS_ODD && r.off == 48 && r.next_off == 92, "units of 0 per second: odd, not decided");
+    pcs_seek(&s, 48);
     s.ifaces[0].units = 1;
     CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 48 && r.ts_sec == 1 && r.ts_frac == 0, "small EPB, units of 1 s");
     CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 92 && r.incl_len == PCS_MAX_CAPLEN && data_ok(&r, 7),

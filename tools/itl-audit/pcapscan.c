@@ -273,6 +273,8 @@ again:
         rd32(h + tl - 4, s->swapped) != tl || iface >= s->n_ifaces || !s->ifaces[iface].ok)
         return PCS_ODD;
     units = s->ifaces[iface].units;
+    if (units == 0 || units > 1000000000u)
+        return PCS_ODD;         /* a caller's mistake; wiretap converts those */
     ts = (guint64)rd32(h + 12, s->swapped) << 32 | rd32(h + 16, s->swapped);
     /* As wiretap converts it (for a power of 10 up to 1e9 every way of
      * writing it gives the same). */
