@@ -425,7 +425,7 @@ static proto_tree *
 add_element(proto_tree *parent, tvbuff_t *tvb, guint off, guint vlen, int hf_tag,
             const value_string *names, proto_item **pti)
 {
-    unsigned tag = tvb_get_guint8(tvb, off);
+    unsigned tag = tvb_get_uint8(tvb, off);
     proto_tree *t;
 
     t = proto_tree_add_subtree_format(parent, tvb, off, 3 + vlen, ett_element, pti, "%s",
@@ -443,7 +443,7 @@ add_string(proto_tree *t, proto_item *ti, int hf, tvbuff_t *tvb, packet_info *pi
     const guint8 *s;
 
     proto_tree_add_item_ret_string(t, hf, tvb, off, len, ENC_UTF_8, pinfo->pool, &s);
-    if (len == 0 || tvb_get_guint8(tvb, off + len - 1) != 0)
+    if (len == 0 || tvb_get_uint8(tvb, off + len - 1) != 0)
         expert_add_info(pinfo, ti, &ei_not_nul_terminated);
     proto_item_append_text(ti, ": %s", s ? (const char *)s : "");
     return (const char *)s;
@@ -475,7 +475,7 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
     switch (tag) {
     case H_VERSION:
     case H_SIGNER_VERSION: {
-        unsigned maj = tvb_get_guint8(tvb, v), min = tvb_get_guint8(tvb, v + 1);
+        unsigned maj = tvb_get_uint8(tvb, v), min = tvb_get_uint8(tvb, v + 1);
         char *s = wmem_strdup_printf(pinfo->pool, "%u.%u", maj, min);
         proto_item *vi = proto_tree_add_string(t, tag == H_VERSION ? hf_version : hf_signer_version,
                                                tvb, v, 2, s);
@@ -511,17 +511,17 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
         break;
     case H_HASH_ALG:
         proto_tree_add_item(t, hf_hash_algorithm, tvb, v, 1, ENC_NA);
-        f->hash_code = tvb_get_guint8(tvb, v);
+        f->hash_code = tvb_get_uint8(tvb, v);
         proto_item_append_text(ti, ": %s", val_to_str(f->hash_code, sbd_hash_vals, "unknown (%u)"));
         break;
     case H_SIG_ALG:
         proto_tree_add_item(t, hf_sig_algorithm, tvb, v, 1, ENC_NA);
-        f->sig_alg = tvb_get_guint8(tvb, v);
+        f->sig_alg = tvb_get_uint8(tvb, v);
         proto_item_append_text(ti, ": %s", val_to_str(f->sig_alg, sig_alg_vals, "unknown (%u)"));
         break;
     case H_SIG_MODULUS:
         proto_tree_add_item(t, hf_sig_modulus, tvb, v, 1, ENC_NA);
-        f->sig_modulus = tvb_get_guint8(tvb, v);
+        f->sig_modulus = tvb_get_uint8(tvb, v);
         proto_item_append_text(ti, ": %s", val_to_str(f->sig_modulus, sig_modulus_vals, "unknown (%u)"));
         break;
     case H_SIGNATURE:
@@ -545,7 +545,7 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
     case H_ENC_UNKNOWN2:
         proto_tree_add_item(t, tag == H_ENC_UNKNOWN1 ? hf_enc_unknown1 : hf_enc_unknown2,
                             tvb, v, 1, ENC_NA);
-        proto_item_append_text(ti, ": %u (meaning unknown)", tvb_get_guint8(tvb, v));
+        proto_item_append_text(ti, ": %u (meaning unknown)", tvb_get_uint8(tvb, v));
         f->has_enc = TRUE;
         break;
     case H_ENC_IV:
@@ -565,7 +565,7 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
         break;
     case H_ENC_KEY_ALG:
         proto_tree_add_item(t, hf_enc_key_alg, tvb, v, 1, ENC_NA);
-        proto_item_append_text(ti, ": %u", tvb_get_guint8(tvb, v));
+        proto_item_append_text(ti, ": %u", tvb_get_uint8(tvb, v));
         f->has_enc = TRUE;
         break;
     case H_ENC_KEY:
@@ -575,7 +575,7 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
         break;
     case H_ENC_HASH_ALG:
         proto_tree_add_item(t, hf_enc_hash_alg, tvb, v, 1, ENC_NA);
-        proto_item_append_text(ti, ": %s", val_to_str(tvb_get_guint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
+        proto_item_append_text(ti, ": %s", val_to_str(tvb_get_uint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
         f->has_enc = TRUE;
         break;
     case H_ENC_HASH:
@@ -596,7 +596,7 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
 static gboolean
 record_start_at(tvbuff_t *tvb, guint off, guint len)
 {
-    return off + 5 <= len && tvb_get_guint8(tvb, off) == R_LENGTH &&
+    return off + 5 <= len && tvb_get_uint8(tvb, off) == R_LENGTH &&
            tvb_get_ntohs(tvb, off + 1) == 2 && tvb_get_ntohs(tvb, off + 3) >= 5;
 }
 
@@ -633,7 +633,7 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
         while (depth > 0 && off >= stack[depth - 1].end)
             depth--;
         parent = depth ? stack[depth - 1].tree : ht;
-        tag = tvb_get_guint8(tvb, off);
+        tag = tvb_get_uint8(tvb, off);
 
         if (tag == H_PADDING) {
             proto_tree_add_item(parent, hf_padding, tvb, off, 1, ENC_NA);
@@ -865,7 +865,7 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
             trailing_bad = TRUE;
             break;
         }
-        tag = tvb_get_guint8(tvb, p);
+        tag = tvb_get_uint8(tvb, p);
         len = tvb_get_ntohs(tvb, p + 1);
         v = p + 3;
         if (v + len > end) {
@@ -962,7 +962,7 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
             if (len == 1) {
                 proto_tree_add_item(t, hf_record_hash_alg, tvb, v, 1, ENC_NA);
                 proto_item_append_text(ti, ": %s (meaning inferred)",
-                                       val_to_str(tvb_get_guint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
+                                       val_to_str(tvb_get_uint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
             } else if (len) {
                 proto_tree_add_item(t, hf_unknown_value, tvb, v, len, ENC_NA);
             }
@@ -984,7 +984,7 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
             guint l = tvb_get_ntohs(tvb, q + 1);
             if (q + 3 + l > end)
                 break;
-            if (tvb_get_guint8(tvb, q) == R_CERT_HASH)
+            if (tvb_get_uint8(tvb, q) == R_CERT_HASH)
                 describe_cert_hash(tvb, pinfo, rt, r->item, f, q + 3, l,
                                    cert_der.p ? &cert_der : NULL);
             q += 3 + l;
@@ -1048,7 +1048,7 @@ dissect_records(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
 
         memset(&rec, 0, sizeof rec);
         rec.index = ++index;
-        if (f->len - off < 5 || tvb_get_guint8(tvb, off) != R_LENGTH ||
+        if (f->len - off < 5 || tvb_get_uint8(tvb, off) != R_LENGTH ||
             tvb_get_ntohs(tvb, off + 1) != 2) {
             proto_item *ti = proto_tree_add_item(tree, hf_trailing, tvb, off, f->len - off, ENC_NA);
             expert_add_info_format(pinfo, ti, f->len - off < 5 ? &ei_trailing : &ei_record_no_length,
@@ -1352,7 +1352,7 @@ type_from_content(tvbuff_t *tvb, const tl_file *f)
     t = type_from_name(f->header_name);
     if (t != CISCOTL_TYPE_UNKNOWN)
         return t;
-    if (f->header_end + 3 <= f->len && tvb_get_guint8(tvb, f->header_end) == R_LENGTH &&
+    if (f->header_end + 3 <= f->len && tvb_get_uint8(tvb, f->header_end) == R_LENGTH &&
         tvb_get_ntohs(tvb, f->header_end + 1) == 2)
         return CISCOTL_TYPE_UNKNOWN;          /* records: ITL or CTL, see below */
     return CISCOTL_TYPE_SGN;
@@ -1441,7 +1441,7 @@ static void
 dissect_payload(tvbuff_t *payload, packet_info *pinfo, proto_tree *tree)
 {
     TRY {
-        if (xml_handle && tvb_get_guint8(payload, 0) == '<')
+        if (xml_handle && tvb_get_uint8(payload, 0) == '<')
             call_dissector(xml_handle, payload, pinfo, tree);
         else
             call_dissector(data_handle, payload, pinfo, tree);
@@ -1575,8 +1575,8 @@ looks_like_ciscotl(tvbuff_t *tvb, gboolean name_says_so)
     guint len = tvb_captured_length(tvb);
     guint hl, off;
 
-    if (len < 10 || tvb_get_guint8(tvb, 0) != H_VERSION || tvb_get_ntohs(tvb, 1) != 2 ||
-        tvb_get_guint8(tvb, 3) > 2 || tvb_get_guint8(tvb, 5) != H_LENGTH ||
+    if (len < 10 || tvb_get_uint8(tvb, 0) != H_VERSION || tvb_get_ntohs(tvb, 1) != 2 ||
+        tvb_get_uint8(tvb, 3) > 2 || tvb_get_uint8(tvb, 5) != H_LENGTH ||
         tvb_get_ntohs(tvb, 6) != 2)
         return FALSE;
     if (name_says_so)
@@ -1585,7 +1585,7 @@ looks_like_ciscotl(tvbuff_t *tvb, gboolean name_says_so)
     if (hl < 20 || hl > tvb_reported_length(tvb) || hl > len)
         return FALSE;
     for (off = 10; off < hl;) {
-        unsigned tag = tvb_get_guint8(tvb, off);
+        unsigned tag = tvb_get_uint8(tvb, off);
         if (tag == H_PADDING) {
             off++;
             continue;
@@ -1655,7 +1655,7 @@ dissect_ciscotl_http_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 {
     if (looks_like_ciscotl(tvb, FALSE))
         return dissect_ciscotl_file(tvb, pinfo, tree, NULL);
-    if (xml_handle && tvb_captured_length(tvb) > 0 && tvb_get_guint8(tvb, 0) == '<')
+    if (xml_handle && tvb_captured_length(tvb) > 0 && tvb_get_uint8(tvb, 0) == '<')
         return call_dissector_with_data(xml_handle, tvb, pinfo, tree, data);
     return call_dissector_with_data(data_handle, tvb, pinfo, tree, data);
 }

@@ -347,9 +347,9 @@ tvs_header_start_ok(tvbuff_t *tvb, int offset)
 {
     guint avail = tvb_captured_length_remaining(tvb, offset);
 
-    if (avail >= 1 && tvb_get_guint8(tvb, offset) != TVS_PROTOCOL_ID)
+    if (avail >= 1 && tvb_get_uint8(tvb, offset) != TVS_PROTOCOL_ID)
         return FALSE;
-    if (avail >= 2 && tvb_get_guint8(tvb, offset + 1) != TVS_VERSION)
+    if (avail >= 2 && tvb_get_uint8(tvb, offset + 1) != TVS_VERSION)
         return FALSE;
     return TRUE;
 }
@@ -469,7 +469,7 @@ dissect_device_name(tvbuff_t *tvb, packet_info *pinfo, proto_tree *et, proto_ite
         return;
     }
     pi = proto_tree_add_item(et, hf_device_prefix, tvb, v, 1, ENC_NA);
-    if (tvb_get_guint8(tvb, v) != 0x01)
+    if (tvb_get_uint8(tvb, v) != 0x01)
         expert_add_info(pinfo, pi, &ei_device_prefix);
     else
         proto_item_append_text(pi, " (meaning unknown)");
@@ -552,7 +552,7 @@ dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *et, proto_item *ei
     const guint8 *s = NULL;
 
     proto_tree_add_item_ret_string(et, hf, tvb, v, len, ENC_UTF_8 | ENC_NA, pinfo->pool, &s);
-    if (len == 0 || tvb_get_guint8(tvb, v + len - 1) != 0)
+    if (len == 0 || tvb_get_uint8(tvb, v + len - 1) != 0)
         expert_add_info(pinfo, ei, &ei_no_nul);
     proto_item_append_text(ei, ": %s", s ? (const char *)s : "");
     return s ? (const char *)s : "";
@@ -631,7 +631,7 @@ dissect_element_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *et, proto_i
         }
         proto_item_append_text(ei, ":");
         for (i = 0; i < len; i++) {
-            guint8 r = tvb_get_guint8(tvb, v + i);
+            guint8 r = tvb_get_uint8(tvb, v + i);
             const char *name = try_val_to_str(r, sbd_role_vals) ? sbd_role_name(r) : NULL;
             proto_tree_add_item(et, hf_role, tvb, v + i, 1, ENC_NA);
             if (m->tap->n_roles < TVS_MAX_TAP_ROLES)
@@ -697,7 +697,7 @@ dissect_elements(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
             }
             return;       /* else the capture ends here (already flagged) */
         }
-        tag = tvb_get_guint8(tvb, off);
+        tag = tvb_get_uint8(tvb, off);
         len = tvb_get_ntohs(tvb, off + 1);
         if (tag < 32)
             m->seen_tags |= 1u << tag;
@@ -863,10 +863,10 @@ dissect_tvs_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 
     if (!tvs_header_start_ok(tvb, 0)) {
         proto_tree_add_item(t, hf_undecoded, tvb, 0, -1, ENC_NA);
-        if (tvb_get_guint8(tvb, 0) == TVS_PROTOCOL_ID)
+        if (tvb_get_uint8(tvb, 0) == TVS_PROTOCOL_ID)
             expert_add_info_format(pinfo, ti, &ei_not_tvs,
                                    "Protocol id 0x57 but version %u (only version 1 is known): not decoded",
-                                   tvb_get_guint8(tvb, 1));
+                                   tvb_get_uint8(tvb, 1));
         else
             expert_add_info(pinfo, ti, &ei_not_tvs);
         proto_item_append_text(ti, ", undecoded data (%d bytes)", avail);
@@ -972,9 +972,9 @@ tvs_looks_like_tvs(tvbuff_t *tvb)
 
     if (avail < TVS_HEADER_LEN + TVS_ELEMENT_HDR_LEN)
         return FALSE;
-    if (tvb_get_guint8(tvb, 0) != TVS_PROTOCOL_ID || tvb_get_guint8(tvb, 1) != TVS_VERSION)
+    if (tvb_get_uint8(tvb, 0) != TVS_PROTOCOL_ID || tvb_get_uint8(tvb, 1) != TVS_VERSION)
         return FALSE;
-    cmd = tvb_get_guint8(tvb, 2);
+    cmd = tvb_get_uint8(tvb, 2);
     if (cmd < TVS_CMD_VERIFY_REQUEST || cmd > TVS_CMD_QUERY_RESPONSE)
         return FALSE;
     body = tvb_get_ntohs(tvb, 8);
@@ -983,7 +983,7 @@ tvs_looks_like_tvs(tvbuff_t *tvb)
     end = TVS_HEADER_LEN + body;
     lim = MIN(end, avail);
     for (off = TVS_HEADER_LEN; off + TVS_ELEMENT_HDR_LEN <= lim; ) {
-        unsigned tag = tvb_get_guint8(tvb, off);
+        unsigned tag = tvb_get_uint8(tvb, off);
         int len = tvb_get_ntohs(tvb, off + 1);
         if (tag < TVS_TAG_DEVICE_NAME || tag > TVS_TAG_TTL)
             return FALSE;

@@ -30,7 +30,7 @@ local function read_open(file, capture)
     if not looks_like_trust_list(file:read(10)) then return false end
     file:seek("set", 0)
     capture.encap = wtap_encaps.MIME
-    capture.time_precision = wtap_filetypes.TSPREC_SEC
+    capture.time_precision = wtap_tsprecs.SEC    -- 4.0 and 4.4 both have wtap_tsprecs
     capture.snapshot_length = 0
     capture.private_table = { size = size }
     return true
