@@ -1566,6 +1566,45 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 
 /* ---- recognising a file ---------------------------------------------- */
 
+/* The first two elements are Version (major at most 2) and Header Length. */
+static gboolean
+starts_like_ciscotl(const guint8 *p)
+{
+    return p[0] == H_VERSION && p[1] == 0 && p[2] == 2 && p[3] <= 2 &&
+           p[5] == H_LENGTH && p[6] == 0 && p[7] == 2;
+}
+
+/* The header's elements chain exactly up to the header length hl
+ * (p holds at least hl bytes). */
+static gboolean
+header_chains(const guint8 *p, guint hl)
+{
+    guint off;
+
+    for (off = 10; off < hl;) {
+        unsigned tag = p[off];
+        if (tag == H_PADDING) {
+            off++;
+            continue;
+        }
+        if (tag == 0 || tag > H_SIGNER_VERSION || hl - off < 3)
+            return FALSE;
+        off += 3 + (is_container(tag) ? 0 : ((guint)p[off + 1] << 8 | p[off + 2]));
+    }
+    return off == hl;
+}
+
+gboolean
+ciscotl_looks_like_file(const guint8 *p, size_t avail, guint64 size)
+{
+    guint hl;
+
+    if (!p || avail < 10 || size < avail || !starts_like_ciscotl(p))
+        return FALSE;
+    hl = (guint)p[8] << 8 | p[9];
+    return hl >= 20 && hl <= size && hl <= avail && header_chains(p, hl);
+}
+
 /* Cheap and strict: the first two elements are Version and Header Length,
  * and (unless the transport name says it is ours) the header's elements
  * chain exactly up to the header length. */
@@ -1573,28 +1612,16 @@ static gboolean
 looks_like_ciscotl(tvbuff_t *tvb, gboolean name_says_so)
 {
     guint len = tvb_captured_length(tvb);
-    guint hl, off;
+    guint hl;
 
-    if (len < 10 || tvb_get_uint8(tvb, 0) != H_VERSION || tvb_get_ntohs(tvb, 1) != 2 ||
-        tvb_get_uint8(tvb, 3) > 2 || tvb_get_uint8(tvb, 5) != H_LENGTH ||
-        tvb_get_ntohs(tvb, 6) != 2)
+    if (len < 10 || !starts_like_ciscotl(tvb_get_ptr(tvb, 0, 10)))
         return FALSE;
     if (name_says_so)
         return TRUE;
     hl = tvb_get_ntohs(tvb, 8);
     if (hl < 20 || hl > tvb_reported_length(tvb) || hl > len)
         return FALSE;
-    for (off = 10; off < hl;) {
-        unsigned tag = tvb_get_uint8(tvb, off);
-        if (tag == H_PADDING) {
-            off++;
-            continue;
-        }
-        if (tag == 0 || tag > H_SIGNER_VERSION || hl - off < 3)
-            return FALSE;
-        off += 3 + (is_container(tag) ? 0 : tvb_get_ntohs(tvb, off + 1));
-    }
-    return off == hl;
+    return header_chains(tvb_get_ptr(tvb, 0, hl), hl);
 }
 
 static gboolean

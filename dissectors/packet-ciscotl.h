@@ -74,4 +74,11 @@ typedef struct {
 int dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                          const char *filename);
 
+/* Does a file that starts with these avail bytes (of size in all) look
+ * like a trust list or signed file, by the same strict test as the
+ * heuristics (Version, Header Length, header elements chaining exactly up
+ * to the header length)?  For itl-audit, which has no file reader for
+ * them. */
+gboolean ciscotl_looks_like_file(const guint8 *p, size_t avail, guint64 size);
+
 #endif

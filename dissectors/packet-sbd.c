@@ -44,6 +44,7 @@ static int hf_phone_model = -1;
 static int hf_tvs_check = -1;
 static int hf_itl_frame = -1;
 static int hf_tvs_record_serial = -1;
+static int hf_tvs_compared_by = -1;
 static int hf_tvs_cert_serial = -1;
 static int hf_tvs_cert_sha1 = -1;
 static int hf_signer_trusted = -1;
@@ -406,6 +407,8 @@ dissect_sbd(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
         if (s->record_serial)
             proto_item_set_generated(proto_tree_add_bytes_with_length(t, hf_tvs_record_serial, tvb, 0, 0,
                                                                       s->record_serial, s->record_serial_len));
+        if (s->compared_by)
+            proto_item_set_generated(proto_tree_add_string(t, hf_tvs_compared_by, tvb, 0, 0, s->compared_by));
         if (s->cert_serial)
             proto_item_set_generated(proto_tree_add_bytes_with_length(t, hf_tvs_cert_serial, tvb, 0, 0,
                                                                       s->cert_serial, s->cert_serial_len));
@@ -424,7 +427,7 @@ dissect_sbd(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
             proto_item_set_generated(proto_tree_add_uint(t, hf_previous_list_frame, tvb, 0, 0, f->prev_frame));
         if (f->tvs) {
             proto_item_set_generated(proto_tree_add_uint(t, hf_tvs_followup_frame, tvb, 0, 0, f->tvs->req_frame));
-            if (f->tvs->answered)
+            if (f->tvs->answered && f->tvs->status != SBD_TVS_NO_STATUS)
                 proto_item_set_generated(proto_tree_add_uint(t, hf_tvs_followup_status, tvb, 0, 0, f->tvs->status));
         }
     }
@@ -518,6 +521,7 @@ proto_register_sbd(void)
         { &hf_tvs_check, { "TVS certificate check", "sbd.tvs_check", FT_STRING, BASE_NONE, NULL, 0x0, "match, serial-mismatch, hash-mismatch, no-tvs-record, no-itl, cert-hidden", HFILL } },
         { &hf_itl_frame, { "Compared with the ITL in frame", "sbd.itl_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_tvs_record_serial, { "ITL TVS record serial", "sbd.tvs_record_serial", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_tvs_compared_by, { "Compared with the TVS record by", "sbd.tvs_compared_by", FT_STRING, BASE_NONE, NULL, 0x0, "What of the ITL's TVS record (same serial and issuer) the server certificate was compared with", HFILL } },
         { &hf_tvs_cert_serial, { "TVS server certificate serial", "sbd.tvs_cert_serial", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_tvs_cert_sha1, { "TVS server certificate SHA-1", "sbd.tvs_cert_sha1", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_signer_trusted, { "Signer trusted by the previous trust list", "sbd.signer_trusted", FT_STRING, BASE_NONE, NULL, 0x0, "yes, no or first file", HFILL } },

@@ -112,6 +112,11 @@ static expert_field ei_unknown_tag = EI_INIT;
 static expert_field ei_missing_element = EI_INIT;
 static expert_field ei_device_name = EI_INIT;
 static expert_field ei_device_prefix = EI_INIT;
+static expert_field ei_device_mac_case = EI_INIT;
+static expert_field ei_repeated_element = EI_INIT;
+static expert_field ei_query_no_issuer = EI_INIT;
+static expert_field ei_query_no_serial = EI_INIT;
+static expert_field ei_query_valid_no_cert = EI_INIT;
 static expert_field ei_no_nul = EI_INIT;
 static expert_field ei_bad_der = EI_INIT;
 static expert_field ei_cert_expired = EI_INIT;
@@ -508,6 +513,12 @@ dissect_device_name(tvbuff_t *tvb, packet_info *pinfo, proto_tree *et, proto_ite
         }
         if (ok) {
             const guint8 *model = NULL;
+            for (i = 0; i < 12; i++) {
+                if (g_ascii_islower(raw[sep + 4 + i])) {
+                    expert_add_info(pinfo, pi, &ei_device_mac_case);
+                    break;
+                }
+            }
             proto_tree_add_item_ret_string(et, hf_device_model, tvb, v + 1 + 3, model_len,
                                            ENC_ASCII | ENC_NA, pinfo->pool, &model);
             m->tap->model = (const char *)model;
@@ -585,9 +596,17 @@ dissect_element_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *et, proto_i
          * known; a NUL-terminated text is the issuer, raw bytes the serial. */
         if (looks_like_cstring(tvb, v, len)) {
             proto_item_set_text(ei, "Issuer Name (tag %u: number inferred, recognised by content)", tag);
+            if (m->tap->issuer)
+                expert_add_info_format(pinfo, ei, &ei_repeated_element,
+                                       "A second Issuer Name: which one TVS would use is not known; "
+                                       "this decode uses the last");
             m->tap->issuer = dissect_string(tvb, pinfo, et, ei, hf_issuer, v, len);
         } else {
             proto_item_set_text(ei, "Serial Number (tag %u: number inferred, recognised by content)", tag);
+            if (len > 0 && m->tap->serial)
+                expert_add_info_format(pinfo, ei, &ei_repeated_element,
+                                       "A second Serial Number: which one TVS would use is not known; "
+                                       "this decode uses the last");
             if (len > 0) {
                 proto_tree_add_item(et, hf_serial, tvb, v, len, ENC_NA);
                 m->serial = sbd_hex(pinfo->pool, tvb_get_ptr(tvb, v, len), len);
@@ -685,6 +704,7 @@ dissect_elements(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
     while (off < lim) {
         unsigned tag;
         int len, have;
+        gboolean repeated;
         proto_tree *et;
         proto_item *ei;
 
@@ -699,6 +719,9 @@ dissect_elements(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
         }
         tag = tvb_get_uint8(tvb, off);
         len = tvb_get_ntohs(tvb, off + 1);
+        repeated = tag < 32 && (m->seen_tags & (1u << tag)) && try_val_to_str(tag, tvs_tag_vals) &&
+                   tag != TVS_TAG_ISSUER_OR_SERIAL_4 && tag != TVS_TAG_ISSUER_OR_SERIAL_5 &&
+                   tag != TVS_TAG_ISSUER_OR_SERIAL_6;   /* told apart by content, above */
         if (tag < 32)
             m->seen_tags |= 1u << tag;
 
@@ -707,6 +730,11 @@ dissect_elements(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
                                     val_to_str(tag, tvs_tag_vals, "Unknown element (tag %u)"));
         proto_tree_add_item(et, hf_element_tag, tvb, off, 1, ENC_NA);
         proto_tree_add_item(et, hf_element_length, tvb, off + 1, 2, ENC_BIG_ENDIAN);
+        if (repeated)
+            expert_add_info_format(pinfo, ei, &ei_repeated_element,
+                                   "A second %s element: which one TVS or the phone would use is not known; "
+                                   "this decode uses the last readable one",
+                                   val_to_str_const(tag, tvs_tag_vals, "?"));
 
         if (off + TVS_ELEMENT_HDR_LEN + len > end) {
             /* Runs past the body: show what there is, do not decode it. */
@@ -751,6 +779,16 @@ check_mandatory(packet_info *pinfo, proto_item *ti, const tvs_msg_t *m)
                                    val_to_str_const(m->cmd, tvs_command_vals, "?"),
                                    val_to_str_const(need[i].tag, tvs_tag_vals, "?"));
     }
+    /* formats.md 6.6/6.7: a query names subject, issuer and serial (serial
+     * and issuer are TVS's lookup key); a found certificate comes back with
+     * status 0. */
+    if (m->cmd == TVS_CMD_QUERY_REQUEST && !m->tap->issuer)
+        expert_add_info(pinfo, ti, &ei_query_no_issuer);
+    if (m->cmd == TVS_CMD_QUERY_REQUEST && !m->tap->serial)
+        expert_add_info(pinfo, ti, &ei_query_no_serial);
+    if (m->cmd == TVS_CMD_QUERY_RESPONSE && m->status == TVS_STATUS_VALID &&
+        !(m->seen_tags & (1u << TVS_TAG_CERTIFICATE)))
+        expert_add_info(pinfo, ti, &ei_query_valid_no_cert);
 }
 
 static const char *
@@ -1058,6 +1096,11 @@ proto_register_tvs(void)
         { &ei_unknown_tag, { "tvs.element.unknown", PI_UNDECODED, PI_WARN, "Unknown element tag", EXPFILL } },
         { &ei_missing_element, { "tvs.element.missing", PI_PROTOCOL, PI_WARN, "Mandatory element missing", EXPFILL } },
         { &ei_device_name, { "tvs.device.name.unexpected", PI_PROTOCOL, PI_WARN, "Device name does not match CP-<model>-SEP<12 hex digits>", EXPFILL } },
+        { &ei_device_mac_case, { "tvs.device.mac_lower_case", PI_PROTOCOL, PI_NOTE, "MAC in the device name has lower-case hex digits (tvsd accepts upper case only)", EXPFILL } },
+        { &ei_query_no_issuer, { "tvs.query.no_issuer", PI_PROTOCOL, PI_WARN, "Query Request without an Issuer Name (TVS looks certificates up by serial and issuer)", EXPFILL } },
+        { &ei_query_no_serial, { "tvs.query.no_serial", PI_PROTOCOL, PI_WARN, "Query Request without a Serial Number (TVS looks certificates up by serial and issuer)", EXPFILL } },
+        { &ei_query_valid_no_cert, { "tvs.query.valid_without_certificate", PI_PROTOCOL, PI_WARN, "Query Response \"valid\" without a Certificate element (TVS returns the certificate it found)", EXPFILL } },
+        { &ei_repeated_element, { "tvs.element.repeated", PI_PROTOCOL, PI_WARN, "Element repeated", EXPFILL } },
         { &ei_device_prefix, { "tvs.device.prefix.unexpected", PI_PROTOCOL, PI_NOTE, "Device name prefix is not 0x01 (the only value seen so far)", EXPFILL } },
         { &ei_no_nul, { "tvs.string.no_nul", PI_PROTOCOL, PI_NOTE, "String is not NUL-terminated", EXPFILL } },
         { &ei_bad_der, { "tvs.cert.bad", PI_MALFORMED, PI_ERROR, "Certificate is not valid DER X.509", EXPFILL } },

@@ -574,6 +574,7 @@ compare_with_itl(sbd_phone *ph, sbd_session *s, const sbd_file *itl)
     gboolean any_tvs = FALSE;
 
     s->itl_frame = itl->frame;
+    s->compared_by = NULL;
     for (i = 0; i < itl->n_recs; i++) {
         const sbd_record *r = &itl->recs[i];
         gboolean same;
@@ -589,14 +590,19 @@ compare_with_itl(sbd_phone *ph, sbd_session *s, const sbd_file *itl)
         g_free(s->record_serial);
         s->record_serial = g_memdup2(r->serial, r->serial_len);
         s->record_serial_len = r->serial_len;
-        if (r->has_cert)
+        if (r->has_cert) {
             same = memcmp(r->cert_sha1, s->cert_sha1, 20) == 0;
-        else if (r->cert_hash && r->cert_hash_len == 20)
+            s->compared_by = "certificate";
+        } else if (r->cert_hash && r->cert_hash_len == 20) {
             same = memcmp(r->cert_hash, s->cert_sha1, 20) == 0;
-        else if (r->cert_hash && r->cert_hash_len == 32)
+            s->compared_by = "certificate hash (SHA-1)";
+        } else if (r->cert_hash && r->cert_hash_len == 32) {
             same = memcmp(r->cert_hash, s->cert_sha256, 32) == 0;
-        else
+            s->compared_by = "certificate hash (SHA-256)";
+        } else {
             same = TRUE;                    /* serial and issuer are all there is */
+            s->compared_by = "serial and issuer only (the record has no certificate)";
+        }
         s->verdict = same ? SBD_TVS_MATCH : SBD_TVS_HASH_MISMATCH;
         return;
     }
@@ -816,8 +822,10 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
         sbd_exchange *x = NULL;
         for (i = ph->exchanges->len; i-- > 0;) {
             sbd_exchange *c = g_ptr_array_index(ph->exchanges, i);
-            if (!c->answered && (ti->request_frame ? c->req_frame == ti->request_frame
-                                                   : c->request_id == ti->request_id)) {
+            /* Several requests can share a frame (one TLS record): the
+             * frame and the id the TVS dissector matched on, together. */
+            if (!c->answered && c->request_id == ti->request_id &&
+                (!ti->request_frame || c->req_frame == ti->request_frame)) {
                 x = c;
                 break;
             }
@@ -826,7 +834,7 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
             return;
         x->answered = TRUE;
         x->resp_frame = frame;
-        x->status = ti->has_status ? ti->status : 1;
+        x->status = ti->has_status ? ti->status : SBD_TVS_NO_STATUS;
         x->n_roles = MIN(ti->n_roles, TVS_MAX_TAP_ROLES);
         memcpy(x->roles, ti->roles, x->n_roles);
         x->has_ttl = ti->has_ttl;
@@ -834,11 +842,15 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
         view_for(frame, ph)->exchange = x;
         if (x->status != 0) {
             char *sn = x->serial ? hex(x->serial, x->serial_len) : g_strdup("?");
+            char *what = x->status == SBD_TVS_NO_STATUS
+                             ? g_strdup("without a readable Status element (not a \"valid\" for the phone)")
+                             : g_strdup_printf("status %u", x->status);
             add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph,
-                        g_strdup_printf("TVS %s answered status %u for %s (issuer %s, serial %s)",
+                        g_strdup_printf("TVS %s answered %s for %s (issuer %s, serial %s)",
                                         x->command == TVS_CMD_QUERY_REQUEST ? "query" : "verify",
-                                        x->status, x->subject ? x->subject : "?",
+                                        what, x->subject ? x->subject : "?",
                                         x->issuer ? x->issuer : "?", sn));
+            g_free(what);
             g_free(sn);
         }
     }

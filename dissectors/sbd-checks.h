@@ -127,7 +127,12 @@ typedef struct {
     gboolean itl_after;         /* no ITL before: compared with a later one */
     guint8 *record_serial;      /* serial of the TVS record compared */
     unsigned record_serial_len;
+    const char *compared_by;    /* what of that record was compared (static text), or NULL */
 } sbd_session;
+
+/* sbd_exchange.status of an answer without a (readable) Status element:
+ * not valid for a phone, but not a status TVS sent either. */
+#define SBD_TVS_NO_STATUS 0xFFFFFFFFu
 
 typedef struct sbd_exchange {
     guint32 req_frame;
@@ -139,7 +144,7 @@ typedef struct sbd_exchange {
     guint8 *serial;
     unsigned serial_len;
     gboolean answered;
-    unsigned status;
+    unsigned status;            /* SBD_TVS_NO_STATUS: the answer had no readable Status */
     guint8 roles[TVS_MAX_TAP_ROLES];
     unsigned n_roles;
     gboolean has_ttl;

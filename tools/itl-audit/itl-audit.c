@@ -76,6 +76,7 @@
 
 #include "sbd-common.h"
 #include "sbd-checks.h"
+#include "packet-ciscotl.h"
 #include "prefilter.h"
 #include "pcapscan.h"
 
@@ -178,6 +179,7 @@ typedef struct {
     guint32 itl_frame;
     gboolean itl_after;
     char *record_serial;
+    const char *compared_by;    /* static text */
 } rp_session;
 
 typedef struct {
@@ -256,6 +258,18 @@ hex_or_null(const guint8 *p, unsigned len)
     }
     s[2 * len] = '\0';
     return s;
+}
+
+/* A serial as the README promises it: the magnitude, without the leading
+ * zero bytes a DER sign byte (or a padded ITL field) puts in front. */
+static char *
+serial_or_null(const guint8 *p, unsigned len)
+{
+    while (p && len > 1 && p[0] == 0) {
+        p++;
+        len--;
+    }
+    return hex_or_null(p, len);
 }
 
 static void
@@ -386,7 +400,7 @@ copy_file(const sbd_file *f)
     r->md5 = f->has_md5 ? hex_or_null(f->md5, 16) : NULL;
     r->signer_name = g_strdup(f->signer_name);
     r->signer_issuer = g_strdup(f->signer_issuer);
-    r->signer_serial = hex_or_null(f->signer_serial, f->signer_serial_len);
+    r->signer_serial = serial_or_null(f->signer_serial, f->signer_serial_len);
     r->sig = f->sig_status;
     r->trust = f->trust;
     r->prev_frame = f->prev_frame;
@@ -406,7 +420,7 @@ copy_file(const sbd_file *f)
         d->has_role = s->has_role;
         d->role = s->role;
         d->blank = s->blank;
-        d->serial = hex_or_null(s->serial, s->serial_len);
+        d->serial = serial_or_null(s->serial, s->serial_len);
         d->subject = g_strdup(s->subject);
         d->has_cert = s->has_cert;
         d->cert_sha1 = s->has_cert ? hex_or_null(s->cert_sha1, 20) : NULL;
@@ -425,7 +439,7 @@ copy_session(const sbd_session *s)
     r->client_port = g_strdup(s->client_port);
     r->tls13 = s->tls13;
     r->cert_seen = s->cert_seen;
-    r->cert_serial = hex_or_null(s->cert_serial, s->cert_serial_len);
+    r->cert_serial = serial_or_null(s->cert_serial, s->cert_serial_len);
     if (s->cert_seen) {
         r->cert_sha1 = hex_or_null(s->cert_sha1, 20);
         r->cert_sha256 = hex_or_null(s->cert_sha256, 32);
@@ -434,7 +448,8 @@ copy_session(const sbd_session *s)
     r->verdict = s->verdict;
     r->itl_frame = s->itl_frame;
     r->itl_after = s->itl_after;
-    r->record_serial = hex_or_null(s->record_serial, s->record_serial_len);
+    r->record_serial = serial_or_null(s->record_serial, s->record_serial_len);
+    r->compared_by = s->compared_by;
     return r;
 }
 
@@ -449,7 +464,7 @@ copy_exchange(const sbd_exchange *x)
     r->request_id = x->request_id;
     r->subject = g_strdup(x->subject);
     r->issuer = g_strdup(x->issuer);
-    r->serial = hex_or_null(x->serial, x->serial_len);
+    r->serial = serial_or_null(x->serial, x->serial_len);
     r->answered = x->answered;
     r->status = x->status;
     r->n_roles = MIN(x->n_roles, (unsigned)TVS_MAX_TAP_ROLES);
@@ -687,6 +702,7 @@ status_text(unsigned status)
     switch (status) {
     case 0: return "valid";
     case 1: return "invalid";
+    case SBD_TVS_NO_STATUS: return "no readable status";
     default: {
         char *v = g_strdup_printf("status %u", status);
         g_ptr_array_add(scratch, v);
@@ -789,6 +805,8 @@ text_session(FILE *o, const rp_session *s)
         fprintf(o, " (ITL in frame %u%s)", s->itl_frame, s->itl_after ? ", downloaded after the session" : "");
     if (s->record_serial)
         fprintf(o, ", TVS record serial %s", s->record_serial);
+    if (s->compared_by)
+        fprintf(o, ", compared by %s", s->compared_by);
     fputc('\n', o);
 }
 
@@ -1157,7 +1175,7 @@ json_file(const rp_file *f)
         jw_obj("tvs_followup");
         jw_uint("request_frame", f->tvs_req_frame);
         jw_bool("answered", f->tvs_answered);
-        if (f->tvs_answered)
+        if (f->tvs_answered && f->tvs_status != SBD_TVS_NO_STATUS)
             jw_uint("status", f->tvs_status);
         else
             jw_null("status");
@@ -1205,6 +1223,7 @@ json_session(const rp_session *s)
     jw_frame("itl_frame", s->itl_frame);
     jw_bool("itl_after", s->itl_after);
     jw_str("record_serial", s->record_serial);
+    jw_str("compared_by", s->compared_by);
     jw_end_obj();
 }
 
@@ -1224,7 +1243,10 @@ json_exchange(const rp_exchange *x)
     jw_str("serial", x->serial);
     jw_bool("answered", x->answered);
     if (x->answered) {
-        jw_uint("status", x->status);
+        if (x->status != SBD_TVS_NO_STATUS)
+            jw_uint("status", x->status);
+        else
+            jw_null("status");
         jw_arr("roles");
         for (i = 0; i < x->n_roles; i++) {
             jw_obj(NULL);
@@ -2564,6 +2586,36 @@ item_readable(const input_item *it)
     return !(stat(it->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0);
 }
 
+/* Is the input a bare trust list or signed file (ITLFile.tlv, a .sgn)?
+ * Wiretap has no reader for them, and a weak heuristic of its own may take
+ * one for a capture (IxVeriWave's), so they are recognised here, by the
+ * dissector's own test, before wiretap sees them. */
+static gboolean
+item_is_trust_list(const input_item *it)
+{
+    guint8 head[10], *buf;
+    struct stat st;
+    size_t want;
+    gboolean yes = FALSE;
+    FILE *f = fopen(it->path, "rb");
+
+    if (!f)
+        return FALSE;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        fread(head, 1, sizeof head, f) == sizeof head && head[0] == 1 && head[5] == 2) {
+        /* Version, Header Length: the header length says how much of the
+         * file the test reads. */
+        want = MIN((size_t)(head[8] << 8 | head[9]), (size_t)st.st_size);
+        buf = g_malloc(MAX(want, sizeof head));
+        memcpy(buf, head, sizeof head);
+        if (want <= sizeof head || fread(buf + sizeof head, 1, want - sizeof head, f) == want - sizeof head)
+            yes = ciscotl_looks_like_file(buf, MAX(want, sizeof head), (guint64)st.st_size);
+        g_free(buf);
+    }
+    fclose(f);
+    return yes;
+}
+
 static char *
 stats_line(const input_item *it, reader *r, guint32 frames, gint64 usec)
 {
@@ -2659,6 +2711,15 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
             return NULL;
         in = rp_input_new(it->path);
         rp_input_set_error(in, "empty file");
+        return in;
+    }
+    if (item_is_trust_list(it)) {
+        reader_abort(r);
+        if (!named)
+            return NULL;
+        in = rp_input_new(it->path);
+        rp_input_set_error(in, "a bare trust list or signed file, not a packet capture: without its "
+                               "transport there is no phone to attribute it to (tshark -r shows it)");
         return in;
     }
 
