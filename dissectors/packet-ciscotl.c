@@ -106,10 +106,11 @@ static const value_string sig_alg_vals[] = {
 };
 
 static const value_string sig_modulus_vals[] = {
-    { 0, "64-byte signature (RSA-512)" },
-    { 1, "128-byte signature (RSA-1024)" },
+    /* formats.md 9.10: only 2 <-> 256 bytes is evidenced by a file. */
+    { 0, "64-byte signature (RSA-512; mapping inferred)" },
+    { 1, "128-byte signature (RSA-1024; mapping inferred)" },
     { 2, "256-byte signature (RSA-2048)" },
-    { 3, "512-byte signature (RSA-4096)" },
+    { 3, "512-byte signature (RSA-4096; mapping inferred)" },
     { 0, NULL }
 };
 
@@ -224,6 +225,14 @@ static expert_field ei_blank_record = EI_INIT;
 static expert_field ei_truncated = EI_INIT;
 static expert_field ei_trailing = EI_INIT;
 static expert_field ei_version = EI_INIT;
+static expert_field ei_repeated_header = EI_INIT;
+static expert_field ei_misplaced_header = EI_INIT;
+static expert_field ei_container_empty = EI_INIT;
+static expert_field ei_sig_modulus_unknown = EI_INIT;
+static expert_field ei_record_repeated = EI_INIT;
+static expert_field ei_header_order = EI_INIT;
+static expert_field ei_enc_check = EI_INIT;
+static expert_field ei_ec_signer_version = EI_INIT;
 static expert_field ei_duplicate_signer = EI_INIT;
 static expert_field ei_too_many_records = EI_INIT;
 static expert_field ei_x509_omitted = EI_INIT;
@@ -269,10 +278,12 @@ typedef struct {
     const char *header_name;
     guint header_len;          /* declared (tag 2), 0 if absent */
     guint header_end;          /* where parsing of records/payload starts */
-    gboolean has_version, has_header_len;
-    unsigned ver_major, ver_minor;
+    gboolean has_version, has_header_len, has_signer_version;
+    unsigned ver_major, ver_minor, signer_ver_major, signer_ver_minor;
+    int first_ec_record;       /* index of the first record with an EC key, 0 if none */
     sbd_span signer_name, signer_serial, signer_issuer;
     int hash_code, sig_alg, sig_modulus;
+    int enc_hash_code;         /* tag 26, -1 if absent */
     guint sig_off;             /* offset of the signature TLV's tag byte */
     sbd_span sig;
     gboolean has_sig, has_enc;
@@ -281,6 +292,7 @@ typedef struct {
     wmem_array_t *records;     /* tl_record */
     guint n_records;
     gboolean blank_trust_role; /* a TFTP/CCM+TFTP/TVS record without certificate */
+    gboolean live_trust_role;  /* a TFTP/CCM+TFTP/TVS record that is not blank */
     gboolean has_tvs;
     /* Digests of the signed bytes, computed once per file for the
      * (at most two) readings of the hash code, whatever the number of
@@ -304,8 +316,15 @@ typedef struct {
     size_t der_len;
 } tl_trusted_cert;
 
-/* address string -> tl_trust_state* (both owned): only the last trust list
- * of each client is kept, an older one is freed when it is replaced. */
+/* What a client (phone) holds: its last ITL and its last CTL.  A phone
+ * keeps both (formats.md 3.3) and takes a signed file's signer from either
+ * (2.3: a TFTP or CCM+TFTP certificate). */
+typedef struct {
+    tl_trust_state *itl, *ctl;
+} tl_client;
+
+/* address string -> tl_client* (both owned): a newer list of the same
+ * kind replaces (and frees) the older one. */
 static GHashTable *trust_by_client;
 
 /* Verdict of a file remembered from the first pass (per frame). */
@@ -453,9 +472,27 @@ add_string(proto_tree *t, proto_item *ti, int hf, tvbuff_t *tvb, packet_info *pi
 
 typedef struct {
     guint end;
+    unsigned tag;
     proto_tree *tree;
     proto_item *item;
 } container_frame;
+
+/* The container a basic header element belongs in (formats.md 2.1), 0 if
+ * it stands at the top level or its place is not checked. */
+static unsigned
+header_parent(unsigned tag)
+{
+    switch (tag) {
+    case H_SIGNER_NAME: case H_SERIAL: case H_ISSUER:
+        return H_SIGNER_INFO;
+    case H_HASH_ALG: case H_SIGALG_INFO:
+        return H_SIG_INFO;
+    case H_SIG_ALG: case H_SIG_MODULUS:
+        return H_SIGALG_INFO;
+    default:
+        return 0;
+    }
+}
 
 static void
 dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_item *ti,
@@ -487,8 +524,16 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
             f->has_version = TRUE;
             f->ver_major = maj;
             f->ver_minor = min;
-            if (maj < 1 || maj > 2)
+            if (!((maj == 1 && (min == 0 || min == 2)) || (maj == 2 && min == 0)))
                 expert_add_info(pinfo, vi, &ei_version);
+        } else {
+            f->has_signer_version = TRUE;
+            f->signer_ver_major = maj;
+            f->signer_ver_minor = min;
+        }
+        if (tag == H_SIGNER_VERSION && !(maj == 1 && min <= 1)) {
+            expert_add_info_format(pinfo, vi, &ei_version,
+                                   "Signer version not seen before (known: 1.0, 1.1; formats.md 2.5)");
         }
         break;
     }
@@ -523,6 +568,8 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
         proto_tree_add_item(t, hf_sig_modulus, tvb, v, 1, ENC_NA);
         f->sig_modulus = tvb_get_uint8(tvb, v);
         proto_item_append_text(ti, ": %s", val_to_str(f->sig_modulus, sig_modulus_vals, "unknown (%u)"));
+        if (f->sig_modulus > 3)
+            expert_add_info(pinfo, ti, &ei_sig_modulus_unknown);
         break;
     case H_SIGNATURE:
         proto_tree_add_item(t, hf_signature, tvb, v, len, ENC_NA);
@@ -549,6 +596,9 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
         f->has_enc = TRUE;
         break;
     case H_ENC_IV:
+        if (len != 16)
+            expert_add_info_format(pinfo, ti, &ei_bad_elem_len,
+                                   "IV should be 16 bytes long (AES-CBC, formats.md 5.2), not %u", len);
         proto_tree_add_item(t, hf_enc_iv, tvb, v, len, ENC_NA);
         proto_item_append_text(ti, ": %s", sbd_hex(pinfo->pool, f->data + v, len));
         f->has_enc = TRUE;
@@ -556,6 +606,9 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
     case H_ENC_PADDING:
         proto_tree_add_item(t, hf_enc_padding, tvb, v, 2, ENC_BIG_ENDIAN);
         proto_item_append_text(ti, ": %u bytes", tvb_get_ntohs(tvb, v));
+        if (tvb_get_ntohs(tvb, v) < 1 || tvb_get_ntohs(tvb, v) > 16)
+            expert_add_info_format(pinfo, ti, &ei_enc_check,
+                                   "Padding count %u is outside 1-16 (formats.md 5.2)", tvb_get_ntohs(tvb, v));
         f->has_enc = TRUE;
         break;
     case H_ENC_KEY_SIZE:
@@ -576,13 +629,23 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
     case H_ENC_HASH_ALG:
         proto_tree_add_item(t, hf_enc_hash_alg, tvb, v, 1, ENC_NA);
         proto_item_append_text(ti, ": %s", val_to_str(tvb_get_uint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
+        f->enc_hash_code = tvb_get_uint8(tvb, v);
         f->has_enc = TRUE;
         break;
-    case H_ENC_HASH:
+    case H_ENC_HASH: {
+        /* Its length against the algorithm named before it (either reading
+         * of the code, formats.md 2.4). */
+        int a1 = f->enc_hash_code >= 0 ? sbd_hash_algo_for_code((unsigned)f->enc_hash_code, FALSE) : 0;
+        int a2 = f->enc_hash_code >= 0 ? sbd_hash_algo_for_code((unsigned)f->enc_hash_code, TRUE) : 0;
+        if (a1 && len != gcry_md_get_algo_dlen(a1) && !(a2 && len == gcry_md_get_algo_dlen(a2)))
+            expert_add_info_format(pinfo, ti, &ei_enc_check,
+                                   "Hash of %u bytes, but the hash algorithm is %s (%u bytes)", len,
+                                   sbd_md_name(a1), gcry_md_get_algo_dlen(a1));
         proto_tree_add_item(t, hf_enc_hash, tvb, v, len, ENC_NA);
         proto_item_append_text(ti, ": %s", sbd_hex(pinfo->pool, f->data + v, len));
         f->has_enc = TRUE;
         break;
+    }
     default:
         if (len)
             proto_tree_add_item(t, hf_unknown_value, tvb, v, len, ENC_NA);
@@ -590,6 +653,22 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
                                tag, len);
         break;
     }
+}
+
+/* A header element met a second time, or outside the container it belongs
+ * in: shown where it is, flagged (which one phones use is not known). */
+static void
+note_header_place(packet_info *pinfo, proto_item *ti, unsigned tag, gboolean repeated, gboolean misplaced)
+{
+    if (repeated)
+        expert_add_info_format(pinfo, ti, &ei_repeated_header,
+                               "A second %s element (which one phones use is not known; the "
+                               "decode uses the %s)", val_to_str_const(tag, header_tag_vals, "?"),
+                               tag == H_SIGNATURE ? "first" : "last readable one");
+    if (misplaced)
+        expert_add_info_format(pinfo, ti, &ei_misplaced_header, "%s outside its %s container",
+                               val_to_str_const(tag, header_tag_vals, "?"),
+                               val_to_str_const(header_parent(tag), header_tag_vals, "?"));
 }
 
 /* Is `off` plausibly where records start (RECORD_LENGTH element)? */
@@ -611,6 +690,8 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
     proto_item *hi;
     proto_tree *ht;
     gboolean seen[29] = { FALSE };
+    gboolean repeated, misplaced;
+    unsigned n_elements = 0;
     static const struct { unsigned tag; const char *what; } mandatory[] = {
         { H_VERSION, "Version (1)" }, { H_LENGTH, "Header Length (2)" },
         { H_SIGNER_NAME, "Signer Name (4)" }, { H_SERIAL, "Signer Serial Number (5)" },
@@ -651,8 +732,20 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
             break;
         }
         len = tvb_get_ntohs(tvb, off + 1);
+        repeated = tag < G_N_ELEMENTS(seen) && seen[tag] && try_val_to_str(tag, header_tag_vals);
         if (tag < G_N_ELEMENTS(seen))
             seen[tag] = TRUE;
+        misplaced = header_parent(tag) &&
+                    (depth == 0 || stack[depth - 1].tag != header_parent(tag));
+        /* formats.md 2.1: Version must be the first element, Header Length
+         * the second. */
+        if ((n_elements == 0 && tag != H_VERSION) || (n_elements == 1 && tag != H_LENGTH))
+            proto_tree_add_expert_format(parent, pinfo, &ei_header_order, tvb, off, 3,
+                                         "%s where %s must be (formats.md 2.1)",
+                                         val_to_str(tag, header_tag_vals, "Tag %u"),
+                                         n_elements == 0 ? "Version, the first element,"
+                                                         : "Header Length, the second element,");
+        n_elements++;
 
         if (is_container(tag)) {
             proto_item *ci;
@@ -662,6 +755,11 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
             proto_tree_add_item(t, hf_header_tag, tvb, off, 1, ENC_NA);
             proto_tree_add_item(t, hf_container_length, tvb, off + 1, 2, ENC_BIG_ENDIAN);
             proto_item_append_text(ci, " (%u bytes of elements follow)", len);
+            note_header_place(pinfo, ci, tag, repeated, misplaced);
+            if (len == 0)
+                expert_add_info_format(pinfo, ci, &ei_container_empty,
+                                       "%s is empty (length 0): the elements after it are not inside it",
+                                       val_to_str_const(tag, header_tag_vals, "?"));
             if (off + 3 + len > limit ||
                 (depth > 0 && off + 3 + len > stack[depth - 1].end)) {
                 expert_add_info_format(pinfo, ci, &ei_container_overrun,
@@ -669,6 +767,7 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
             }
             if (depth < MAX_CONTAINER_DEPTH) {
                 stack[depth].end = MIN(off + 3 + len, limit);
+                stack[depth].tag = tag;
                 stack[depth].tree = t;
                 stack[depth].item = ci;
                 depth++;
@@ -699,6 +798,7 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
 
         t = add_element(parent, tvb, off, len, hf_header_tag, header_tag_vals, &ti);
         dissect_header_value(tvb, pinfo, t, ti, f, tag, off, len);
+        note_header_place(pinfo, ti, tag, repeated, misplaced);
 
         if (tag == H_LENGTH && len == 2 && !f->has_header_len) {
             guint hl = tvb_get_ntohs(tvb, off + 3);
@@ -881,6 +981,10 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
             break;
         }
         t = add_element(rt, tvb, p, len, hf_record_tag, record_tag_vals, &ti);
+        if (tag < G_N_ELEMENTS(seen) && seen[tag] && tag != R_LENGTH)
+            expert_add_info_format(pinfo, ti, &ei_record_repeated,
+                                   "A second %s in the record (which one phones use is not known)",
+                                   val_to_str_const(tag, record_tag_vals, "?"));
         if (tag < G_N_ELEMENTS(seen))
             seen[tag] = TRUE;
 
@@ -919,6 +1023,8 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
             proto_item_append_text(ti, ": %s (%u)", sbd_role_name(r->role), r->role);
             break;
         case R_SERIAL:
+            if (len == 0)
+                expert_add_info_format(pinfo, ti, &ei_bad_elem_len, "Serial Number is empty");
             proto_tree_add_item(t, hf_record_serial, tvb, v, len, ENC_NA);
             r->serial = span_at(f, v, len);
             proto_item_append_text(ti, ": %s", sbd_hex(pinfo->pool, f->data + v, len));
@@ -943,14 +1049,21 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
             break;
         }
         case R_IP:
+            /* formats.md 3.1: 4 bytes in every Cisco record, binary
+             * encoding inferred; 9.12: IPv6 never seen. */
             if (len == 4) {
                 proto_tree_add_item(t, hf_record_ip, tvb, v, 4, ENC_BIG_ENDIAN);
-                proto_item_append_text(ti, ": %s", tvb_ip_to_str(pinfo->pool, tvb, v));
+                proto_item_append_text(ti, ": %s (read as binary IPv4: encoding inferred)",
+                                       tvb_ip_to_str(pinfo->pool, tvb, v));
             } else if (len == 16) {
                 proto_tree_add_item(t, hf_record_ipv6, tvb, v, 16, ENC_NA);
-                proto_item_append_text(ti, ": %s", tvb_ip6_to_str(pinfo->pool, tvb, v));
-            } else if (len) {
-                proto_tree_add_item(t, hf_record_ip_other, tvb, v, len, ENC_NA);
+                proto_item_append_text(ti, ": %s (read as IPv6: never seen, encoding guessed)",
+                                       tvb_ip6_to_str(pinfo->pool, tvb, v));
+            } else {
+                if (len)
+                    proto_tree_add_item(t, hf_record_ip_other, tvb, v, len, ENC_NA);
+                expert_add_info_format(pinfo, ti, &ei_bad_elem_len,
+                                       "IP Address should be 4 bytes long (16 for IPv6), not %u", len);
             }
             break;
         case R_CERT_HASH:
@@ -963,8 +1076,11 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
                 proto_tree_add_item(t, hf_record_hash_alg, tvb, v, 1, ENC_NA);
                 proto_item_append_text(ti, ": %s (meaning inferred)",
                                        val_to_str(tvb_get_uint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
-            } else if (len) {
-                proto_tree_add_item(t, hf_unknown_value, tvb, v, len, ENC_NA);
+            } else {
+                if (len)
+                    proto_tree_add_item(t, hf_unknown_value, tvb, v, len, ENC_NA);
+                expert_add_info_format(pinfo, ti, &ei_bad_elem_len,
+                                       "Hash Algorithm should be 1 byte long, not %u", len);
             }
             break;
         default:
@@ -994,15 +1110,25 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
 
     /* Record summary and checks */
     {
-        gboolean blank = !seen[R_SUBJECT] && !seen[R_CERTIFICATE] && !seen[R_PUBLIC_KEY];
+        /* A record cut short by the end of the capture is not blank. */
+        gboolean blank = declared == rlen &&
+                         !seen[R_SUBJECT] && !seen[R_CERTIFICATE] && !seen[R_PUBLIC_KEY];
+        gboolean trust_role = r->has_role && (r->role == SBD_ROLE_TFTP || r->role == SBD_ROLE_CCM_TFTP ||
+                                              r->role == SBD_ROLE_TVS);
         proto_item_append_text(ri, ": %s", r->has_role ? sbd_role_name(r->role) : "no role");
         r->blank = blank;
+        if (!f->first_ec_record &&
+            ((r->cert_ok && sbd_oid_is_ec(r->cert.spki_alg)) ||
+             (!r->cert_ok && r->pubkey.p && r->pubkey.p[0] == 0x04 &&
+              (r->pubkey.len == 65 || r->pubkey.len == 97 || r->pubkey.len == 133))))
+            f->first_ec_record = r->index;
+        if (trust_role && !blank)
+            f->live_trust_role = TRUE;
         if (blank) {
             proto_item *bi = proto_tree_add_boolean(rt, hf_record_blank, tvb, off, rlen, TRUE);
             proto_item_set_generated(bi);
             proto_item_append_text(ri, ", blank (no subject, key or certificate)");
-            if (r->has_role && (r->role == SBD_ROLE_TFTP || r->role == SBD_ROLE_CCM_TFTP ||
-                                r->role == SBD_ROLE_TVS || r->role == SBD_ROLE_CCM))
+            if (trust_role)
                 f->blank_trust_role = TRUE;
             expert_add_info_format(pinfo, ri, &ei_blank_record,
                                    "Record %d is blank: %s role without subject, key or certificate "
@@ -1177,9 +1303,8 @@ verify_signed_file(tl_file *f, const tl_trust_state *ts, int *hash_used)
 }
 
 static void
-trust_state_free(gpointer p)
+trust_state_free(tl_trust_state *ts)
 {
-    tl_trust_state *ts = p;
     guint i;
 
     if (!ts)
@@ -1188,6 +1313,57 @@ trust_state_free(gpointer p)
         g_free(g_array_index(ts->keys, tl_trusted_cert, i).der);
     g_array_free(ts->keys, TRUE);
     g_free(ts);
+}
+
+static void
+trust_client_free(gpointer p)
+{
+    tl_client *c = p;
+
+    if (!c)
+        return;
+    trust_state_free(c->itl);
+    trust_state_free(c->ctl);
+    g_free(c);
+}
+
+/* A signed file against what its client holds: valid when either list
+ * verifies it (then *trust_frame is that list); otherwise the verdict and
+ * frame of the later list, except that "invalid" (a certificate with the
+ * signer's serial did not verify) wins over "not in the list". */
+static ciscotl_sig_status
+verify_signed_file_client(tl_file *f, const tl_client *c, int *hash_used, guint32 *trust_frame)
+{
+    const tl_trust_state *first, *second;
+    ciscotl_sig_status s1, s2;
+    int h1 = 0, h2 = 0;
+
+    *trust_frame = 0;
+    if (!c || (!c->itl && !c->ctl))
+        return verify_signed_file(f, NULL, hash_used);
+    /* the later list first */
+    if (c->itl && c->ctl) {
+        first = c->itl->frame > c->ctl->frame ? c->itl : c->ctl;
+        second = first == c->itl ? c->ctl : c->itl;
+    } else {
+        first = c->itl ? c->itl : c->ctl;
+        second = NULL;
+    }
+    s1 = verify_signed_file(f, first, &h1);
+    if (s1 == CISCOTL_SIG_VALID || !second) {
+        *hash_used = h1;
+        *trust_frame = first->frame;
+        return s1;
+    }
+    s2 = verify_signed_file(f, second, &h2);
+    if (s2 == CISCOTL_SIG_VALID || (s2 == CISCOTL_SIG_INVALID && s1 != CISCOTL_SIG_INVALID)) {
+        *hash_used = h2;
+        *trust_frame = second->frame;
+        return s2;
+    }
+    *hash_used = h1;
+    *trust_frame = first->frame;
+    return s1;
 }
 
 /* FALSE when the client is new and CISCOTL_MAX_CLIENTS clients are kept. */
@@ -1206,6 +1382,8 @@ remember_trust_list(packet_info *pinfo, const tl_file *f)
         if (!known)
             return FALSE;
     }
+    if (f->type != CISCOTL_TYPE_ITL && f->type != CISCOTL_TYPE_CTL)
+        return TRUE;
     ts = g_new0(tl_trust_state, 1);
     ts->frame = pinfo->num;
     ts->type = f->type;
@@ -1220,8 +1398,20 @@ remember_trust_list(packet_info *pinfo, const tl_file *f)
         k.der = g_memdup2(r->cert.der.p, k.der_len);
         g_array_append_val(ts->keys, k);
     }
-    /* Replaces (and frees) what this client downloaded before. */
-    g_hash_table_insert(trust_by_client, address_to_str(NULL, &pinfo->dst), ts);
+    /* Replaces (and frees) the list of the same kind this client downloaded before. */
+    {
+        char *k = address_to_str(NULL, &pinfo->dst);
+        tl_client *c = (tl_client *)g_hash_table_lookup(trust_by_client, k);
+        tl_trust_state **slot;
+        if (!c) {
+            c = g_new0(tl_client, 1);
+            g_hash_table_insert(trust_by_client, g_strdup(k), c);
+        }
+        wmem_free(NULL, k);
+        slot = f->type == CISCOTL_TYPE_ITL ? &c->itl : &c->ctl;
+        trust_state_free(*slot);
+        *slot = ts;
+    }
     return TRUE;
 }
 
@@ -1249,12 +1439,11 @@ add_signature_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
                 expert_add_info_format(pinfo, top, &ei_duplicate_signer,
                                        "%d SAST records carry the signer's serial number", n_candidates);
         } else {
-            const tl_trust_state *ts = NULL;
+            const tl_client *c = NULL;
             if (trust_by_client && pinfo->dst.type != AT_NONE)
-                ts = (const tl_trust_state *)g_hash_table_lookup(trust_by_client,
-                                                                 address_to_str(pinfo->pool, &pinfo->dst));
-            vd->status = verify_signed_file(f, ts, &vd->hash_algo);
-            vd->trust_frame = ts ? ts->frame : 0;
+                c = (const tl_client *)g_hash_table_lookup(trust_by_client,
+                                                           address_to_str(pinfo->pool, &pinfo->dst));
+            vd->status = verify_signed_file_client(f, c, &vd->hash_algo, &vd->trust_frame);
         }
         if (!PINFO_FD_VISITED(pinfo))
             p_add_proto_data(wmem_file_scope(), pinfo, proto_ciscotl, key, vd);
@@ -1266,7 +1455,7 @@ add_signature_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
     proto_item_set_generated(si);
     if (vd->hash_algo) {
         proto_item *hi = proto_tree_add_string(tree, hf_sig_hash_used, tvb, 0, 0,
-                                               gcry_md_algo_name(vd->hash_algo));
+                                               sbd_md_name(vd->hash_algo));
         proto_item_set_generated(hi);
         if (f->hash_code == 3 && vd->hash_algo == GCRY_MD_SHA384)
             expert_add_info(pinfo, hi, &ei_sig_alt_hash);
@@ -1409,6 +1598,9 @@ make_tap_info(packet_info *pinfo, const tl_file *f, ciscotl_sig_status status, c
     ti->sig_status = status;
     ti->trust_list_frame = vd ? vd->trust_frame : 0;
     ti->n_records = n;
+    /* formats.md 3.5: the TVS and TFTP entries are empty (layout inferred):
+     * blank records of those roles, and none of them with a certificate. */
+    ti->blank_itl = f->type == CISCOTL_TYPE_ITL && f->blank_trust_role && !f->live_trust_role;
     ti->records = wmem_alloc0_array(pinfo->pool, ciscotl_tap_record, n ? n : 1);
     for (i = 0; i < n; i++) {
         const tl_record *r = (const tl_record *)wmem_array_index(f->records, i);
@@ -1472,7 +1664,7 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
     f.len = tvb_captured_length(tvb);
     f.complete = f.len == tvb_reported_length(tvb);
     f.data = tvb_get_ptr(tvb, 0, f.len);
-    f.hash_code = f.sig_alg = f.sig_modulus = -1;
+    f.hash_code = f.sig_alg = f.sig_modulus = f.enc_hash_code = -1;
     f.records = wmem_array_new(pinfo->pool, sizeof(tl_record));
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "CiscoTL");
@@ -1501,7 +1693,11 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
             f.type = f.has_tvs ? CISCOTL_TYPE_ITL : CISCOTL_TYPE_CTL;
     } else if (f.header_end < f.len) {
         if (f.type == CISCOTL_TYPE_ENC_SGN) {
-            proto_tree_add_item(t, hf_encrypted_payload, tvb, f.header_end, -1, ENC_NA);
+            proto_item *ei = proto_tree_add_item(t, hf_encrypted_payload, tvb, f.header_end, -1, ENC_NA);
+            if (f.complete && (f.len - f.header_end) % 16 != 0)
+                expert_add_info_format(pinfo, ei, &ei_enc_check,
+                                       "Encrypted payload of %u bytes is not a whole number of AES blocks "
+                                       "(16 bytes, formats.md 5.2)", f.len - f.header_end);
         } else {
             proto_tree_add_item(t, hf_payload, tvb, f.header_end, -1, ENC_NA);
             dissect_payload(tvb_new_subset_remaining(tvb, f.header_end), pinfo, tree);
@@ -1530,8 +1726,16 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
     proto_item_append_text(sti, ": %s, signature %s", file_type_text[f.type],
                            ciscotl_sig_status_str(status));
 
-    if (f.type == CISCOTL_TYPE_ITL && f.blank_trust_role)
+    if (f.type == CISCOTL_TYPE_ITL && f.blank_trust_role && !f.live_trust_role)
         expert_add_info(pinfo, ti, &ei_blank_itl);
+    if (f.first_ec_record &&
+        !(f.has_signer_version && f.signer_ver_major == 1 && f.signer_ver_minor >= 1))
+        expert_add_info_format(pinfo, ti, &ei_ec_signer_version,
+                               "Record %d has an EC key, but the signer version is %s, not 1.1 "
+                               "(formats.md 3.6: phones accept EC certificates with 1.1)", f.first_ec_record,
+                               f.has_signer_version ? wmem_strdup_printf(pinfo->pool, "%u.%u", f.signer_ver_major,
+                                                                         f.signer_ver_minor)
+                                                    : "absent");
 
     if ((f.type == CISCOTL_TYPE_ITL || f.type == CISCOTL_TYPE_CTL) && !PINFO_FD_VISITED(pinfo) &&
         !remember_trust_list(pinfo, &f))
@@ -1549,12 +1753,12 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
     }
 
     signer = f.signer_name.p ? signer_short(pinfo->pool, span_text(pinfo->pool, f.signer_name)) : "?";
-    blank = f.type == CISCOTL_TYPE_ITL && f.blank_trust_role;
+    blank = f.type == CISCOTL_TYPE_ITL && f.blank_trust_role && !f.live_trust_role;
     proto_item_append_text(ti, " (%s), %s: signature %s%s", file_type_text[f.type],
-                           f.name ? f.name : "unnamed", ciscotl_sig_status_str(status),
+                           f.name && *f.name ? f.name : "unnamed", ciscotl_sig_status_str(status),
                            blank ? ", BLANK ITL (rollback)" : "");
     col_clear(pinfo->cinfo, COL_INFO);
-    col_add_fstr(pinfo->cinfo, COL_INFO, "%s %s", file_type_text[f.type], f.name ? f.name : "(unnamed)");
+    col_add_fstr(pinfo->cinfo, COL_INFO, "%s %s", file_type_text[f.type], f.name && *f.name ? f.name : "(unnamed)");
     if (f.type == CISCOTL_TYPE_ITL || f.type == CISCOTL_TYPE_CTL)
         col_append_fstr(pinfo->cinfo, COL_INFO, ", %u record%s", f.n_records, f.n_records == 1 ? "" : "s");
     if (blank)
@@ -1566,11 +1770,12 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
 
 /* ---- recognising a file ---------------------------------------------- */
 
-/* The first two elements are Version (major at most 2) and Header Length. */
+/* The first two elements are Version and Header Length (any version: an
+ * unknown one is decoded and flagged). */
 static gboolean
 starts_like_ciscotl(const guint8 *p)
 {
-    return p[0] == H_VERSION && p[1] == 0 && p[2] == 2 && p[3] <= 2 &&
+    return p[0] == H_VERSION && p[1] == 0 && p[2] == 2 &&
            p[5] == H_LENGTH && p[6] == 0 && p[7] == 2;
 }
 
@@ -1606,18 +1811,20 @@ ciscotl_looks_like_file(const guint8 *p, size_t avail, guint64 size)
 }
 
 /* Cheap and strict: the first two elements are Version and Header Length,
- * and (unless the transport name says it is ours) the header's elements
- * chain exactly up to the header length. */
+ * and the header's elements chain exactly up to the header length; unless
+ * the transport name says the file is ours. */
 static gboolean
 looks_like_ciscotl(tvbuff_t *tvb, gboolean name_says_so)
 {
     guint len = tvb_captured_length(tvb);
     guint hl;
 
+    /* A name that says so lets any content through, so that its defects
+     * (Header Length first, a 3-byte Version, ...) are shown. */
+    if (name_says_so)
+        return len > 0;
     if (len < 10 || !starts_like_ciscotl(tvb_get_ptr(tvb, 0, 10)))
         return FALSE;
-    if (name_says_so)
-        return TRUE;
     hl = tvb_get_ntohs(tvb, 8);
     if (hl < 20 || hl > tvb_reported_length(tvb) || hl > len)
         return FALSE;
@@ -1662,7 +1869,9 @@ dissect_ciscotl_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
 static sbd_heur_ret_t
 dissect_ciscotl_file_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (!looks_like_ciscotl(tvb, TRUE))
+    /* Every file wiretap hands over whole (JPEG, ELF, ... ) passes here:
+     * the first elements must be Version and Header Length. */
+    if (tvb_captured_length(tvb) < 10 || !starts_like_ciscotl(tvb_get_ptr(tvb, 0, 10)))
         return FALSE;
     dissect_ciscotl_file(tvb, pinfo, tree, NULL);
     return TRUE;
@@ -1690,7 +1899,7 @@ dissect_ciscotl_http_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 static void
 ciscotl_init(void)
 {
-    trust_by_client = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, trust_state_free);
+    trust_by_client = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, trust_client_free);
     if (pref_force_tftp_defragment) {
         module_t *tftp = prefs_find_module("tftp");
         pref_t *p = tftp ? prefs_find_preference(tftp, "defragment") : NULL;
@@ -1810,11 +2019,19 @@ proto_register_ciscotl(void)
         { &ei_cert_mismatch, { "ciscotl.record.cert_mismatch", PI_SECURITY, PI_WARN, "Record disagrees with its certificate", EXPFILL } },
         { &ei_cert_expired, { "ciscotl.record.cert_expired", PI_SECURITY, PI_WARN, "Certificate outside its validity period", EXPFILL } },
         { &ei_bad_der, { "ciscotl.record.bad_certificate", PI_MALFORMED, PI_ERROR, "Certificate is not valid DER X.509", EXPFILL } },
-        { &ei_blank_itl, { "ciscotl.blank_itl", PI_SECURITY, PI_WARN, "Blank ITL (\"Prepare Cluster for Rollback to pre-8.0\"): TVS/TFTP entries are empty; the phone will accept unsigned configuration and any new ITL, but a CTL in place is not blanked", EXPFILL } },
+        { &ei_blank_itl, { "ciscotl.blank_itl", PI_SECURITY, PI_WARN, "Blank ITL (\"Prepare Cluster for Rollback to pre-8.0\"): its TVS/TFTP entries are all empty (the byte layout of a blank ITL is inferred, formats.md 3.5); the phone will accept unsigned configuration and any new ITL, but a CTL in place is not blanked", EXPFILL } },
         { &ei_blank_record, { "ciscotl.blank_record", PI_SECURITY, PI_NOTE, "Blank record: role without certificate (cluster rolled back or moved to non-secure mode)", EXPFILL } },
         { &ei_truncated, { "ciscotl.truncated", PI_MALFORMED, PI_WARN, "File incomplete in the capture: hashes and signature not computed", EXPFILL } },
         { &ei_trailing, { "ciscotl.trailing", PI_MALFORMED, PI_WARN, "Trailing bytes after the last record", EXPFILL } },
-        { &ei_version, { "ciscotl.version.unknown", PI_PROTOCOL, PI_NOTE, "Header version not seen before (known: 1.0, 1.2, 2.0)", EXPFILL } },
+        { &ei_repeated_header, { "ciscotl.header.repeated", PI_PROTOCOL, PI_WARN, "Header element repeated", EXPFILL } },
+        { &ei_misplaced_header, { "ciscotl.header.misplaced", PI_PROTOCOL, PI_WARN, "Header element outside its container", EXPFILL } },
+        { &ei_container_empty, { "ciscotl.container.empty", PI_MALFORMED, PI_WARN, "Header container of length 0", EXPFILL } },
+        { &ei_enc_check, { "ciscotl.enc.inconsistent", PI_MALFORMED, PI_WARN, "Encryption header and payload disagree", EXPFILL } },
+        { &ei_header_order, { "ciscotl.header.order", PI_PROTOCOL, PI_WARN, "Version and Header Length are not the first two elements", EXPFILL } },
+        { &ei_record_repeated, { "ciscotl.record.repeated", PI_PROTOCOL, PI_WARN, "Record element repeated", EXPFILL } },
+        { &ei_ec_signer_version, { "ciscotl.ec_without_signer_version_1_1", PI_PROTOCOL, PI_NOTE, "EC key in a record, but the header's signer version is not 1.1 (formats.md 3.6: phones accept EC certificates with 1.1)", EXPFILL } },
+        { &ei_sig_modulus_unknown, { "ciscotl.signature.modulus.unknown", PI_PROTOCOL, PI_WARN, "Signature modulus code not defined (0-3 known, formats.md 2.1)", EXPFILL } },
+        { &ei_version, { "ciscotl.version.unknown", PI_PROTOCOL, PI_NOTE, "Header version not seen before (known: 1.0, 1.2, 2.0; formats.md 2.5)", EXPFILL } },
         { &ei_duplicate_signer, { "ciscotl.signature.duplicate_signer", PI_PROTOCOL, PI_WARN, "Several SAST records carry the signer's serial number", EXPFILL } },
         { &ei_clients_cap, { "ciscotl.clients_cap", PI_PROTOCOL, PI_WARN, "Trust lists of " G_STRINGIFY(CISCOTL_MAX_CLIENTS) " clients already kept in this capture: this one is not kept, so this client's signed files are not checked against it", EXPFILL } },
         { &ei_too_many_records, { "ciscotl.too_many_records", PI_PROTOCOL, PI_NOTE, "Too many records kept", EXPFILL } },

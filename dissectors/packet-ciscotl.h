@@ -65,6 +65,7 @@ typedef struct {
     ciscotl_sig_status sig_status;
     guint32 trust_list_frame;     /* .sgn: the ITL/CTL it was checked against */
     unsigned n_records;           /* kept records (at most 256) */
+    gboolean blank_itl;           /* ITL whose TFTP/CCM+TFTP/TVS records are all blank */
     ciscotl_tap_record *records;
 } ciscotl_tap_info;
 

@@ -114,3 +114,16 @@ sbd_cert_verify(const sbd_cert *cert, int algo, const guint8 *digest, size_t dig
         return SBD_VERIFY_BAD_KEY;
     return sbd_rsa_verify(algo, digest, digest_len, n, e, sig);
 }
+
+const char *
+sbd_md_name(int algo)
+{
+    switch (algo) {
+    case GCRY_MD_MD5: return "MD5";
+    case GCRY_MD_SHA1: return "SHA-1";
+    case GCRY_MD_SHA256: return "SHA-256";
+    case GCRY_MD_SHA384: return "SHA-384";
+    case GCRY_MD_SHA512: return "SHA-512";
+    default: return gcry_md_algo_name(algo);
+    }
+}

@@ -30,6 +30,9 @@ typedef enum {
  * tools; `alternative` selects that second reading. */
 int sbd_hash_algo_for_code(unsigned code, gboolean alternative);
 
+/* "SHA-1", "SHA-256", ... for a libgcrypt digest (as the tree writes them). */
+const char *sbd_md_name(int algo);
+
 /* Digest of data[0,len) minus the hole [hole_off, hole_off+hole_len). */
 gboolean sbd_digest_with_hole(int algo, const guint8 *data, size_t len, size_t hole_off,
                               size_t hole_len, guint8 *out, size_t *out_len);

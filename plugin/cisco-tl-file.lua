@@ -19,7 +19,7 @@ end
 -- registered as a weak heuristic (tried after every real capture format).
 local function looks_like_trust_list(head)
     if not head or #head < 10 then return false end
-    if head:byte(1) ~= 1 or u16(head, 2) ~= 2 or head:byte(4) > 2 then return false end
+    if head:byte(1) ~= 1 or u16(head, 2) ~= 2 then return false end
     return head:byte(6) == 2 and u16(head, 7) == 2
 end
 
