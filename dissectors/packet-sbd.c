@@ -307,6 +307,9 @@ feed_events(packet_info *pinfo)
             const tvs_tap_info *ti = (const tvs_tap_info *)ev->data;
             gboolean request = ti->command == 1 || ti->command == 3;
             sbd_checks_tvs(pinfo->num, addr_str(pinfo, request ? &pinfo->src : &pinfo->dst), ti);
+        } else if (ev->kind == SBD_EV_TVS_PARTIAL) {
+            const tvs_partial_info *pi = (const tvs_partial_info *)ev->data;
+            sbd_checks_tvs_partial(pinfo->num, addr_str(pinfo, pi->to_server ? &pinfo->src : &pinfo->dst), pi);
         }
     }
 }

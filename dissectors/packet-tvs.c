@@ -175,6 +175,8 @@ typedef struct {
 typedef struct {
     wmem_map_t *by_id;           /* request id -> tvs_id_chain_t* */
     guint n_tracked;
+    guint32 partial_frame[2];    /* first pass: start of a message still incomplete
+                                  * (0 none), [0] requests, [1] responses */
 } tvs_conv_t;
 
 /* Stands for "not tracked: the connection's limit was reached". */
@@ -234,10 +236,23 @@ get_link(packet_info *pinfo, guint pdu_index)
     return *(tvs_trans_t **)wmem_array_index(a, pdu_index);
 }
 
+static tvs_conv_t *
+conv_data(packet_info *pinfo)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    tvs_conv_t *cd = (tvs_conv_t *)conversation_get_proto_data(conv, proto_tvs);
+
+    if (!cd) {
+        cd = wmem_new0(wmem_file_scope(), tvs_conv_t);
+        cd->by_id = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+        conversation_add_proto_data(conv, proto_tvs, cd);
+    }
+    return cd;
+}
+
 static tvs_trans_t *
 tvs_track(packet_info *pinfo, unsigned cmd, guint32 id, guint pdu_index)
 {
-    conversation_t *conv;
     tvs_conv_t *cd;
     tvs_id_chain_t *ch;
     tvs_trans_t *tr;
@@ -250,13 +265,7 @@ tvs_track(packet_info *pinfo, unsigned cmd, guint32 id, guint pdu_index)
     if (!is_request(cmd) && !is_response(cmd))
         return NULL;
 
-    conv = find_or_create_conversation(pinfo);
-    cd = (tvs_conv_t *)conversation_get_proto_data(conv, proto_tvs);
-    if (!cd) {
-        cd = wmem_new0(wmem_file_scope(), tvs_conv_t);
-        cd->by_id = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-        conversation_add_proto_data(conv, proto_tvs, cd);
-    }
+    cd = conv_data(pinfo);
     ch = (tvs_id_chain_t *)wmem_map_lookup(cd->by_id, GUINT_TO_POINTER(id));
 
     if (is_request(cmd)) {
@@ -963,8 +972,11 @@ dissect_tvs_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     m.tap->reserved = reserved;
     m.tap->request_frame = is_response(cmd) && tr ? tr->req_frame : 0;
     m.tap->device_name = m.device;
-    if (!PINFO_FD_VISITED(pinfo))
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (avail >= TVS_HEADER_LEN + (int)body && (is_request(cmd) || is_response(cmd)))
+            conv_data(pinfo)->partial_frame[is_request(cmd) ? 0 : 1] = 0;   /* it came whole */
         sbd_push_event(pinfo, SBD_EV_TVS, m.tap);
+    }
     tap_queue_packet(tvs_tap, pinfo, m.tap);
 
     set_info(pinfo, fr, info_text(pinfo, id, &m));
@@ -975,19 +987,57 @@ dissect_tvs_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
  * TVS header, everything there is, so that it is shown (as undecoded data)
  * instead of being held back for reassembly.  tcp_dissect_pdus is called
  * with a fixed part of one byte, so this also sees short garbage. */
+/* First pass: a message starts at offset, but only avail of its need
+ * bytes (0: the header is incomplete) are there and TCP/TLS will be asked
+ * for the rest.  Should the rest never come, the trust checks report it. */
+static void
+note_partial(packet_info *pinfo, tvbuff_t *tvb, int offset, guint avail, guint need)
+{
+    tvs_partial_info *pi;
+    tvs_conv_t *cd;
+    unsigned cmd, dir;
+
+    if (PINFO_FD_VISITED(pinfo) || avail < 3)
+        return;                         /* direction unknown before the command byte */
+    cmd = tvb_get_uint8(tvb, offset + 2);
+    if (!is_request(cmd) && !is_response(cmd))
+        return;
+    dir = is_request(cmd) ? 0 : 1;
+    cd = conv_data(pinfo);
+    if (!cd->partial_frame[dir])
+        cd->partial_frame[dir] = pinfo->num;
+    pi = wmem_new0(pinfo->pool, tvs_partial_info);
+    pi->start_frame = cd->partial_frame[dir];
+    pi->to_server = dir == 0;
+    pi->command = cmd;
+    if (avail >= 8) {
+        pi->has_id = TRUE;
+        pi->request_id = tvb_get_ntohl(tvb, offset + 4);
+    }
+    pi->have = avail;
+    pi->need = need;
+    sbd_push_event(pinfo, SBD_EV_TVS_PARTIAL, pi);
+}
+
 static guint
 get_tvs_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data _U_)
 {
     guint avail = tvb_captured_length_remaining(tvb, offset);
+    guint need;
 
     if (!tvs_header_start_ok(tvb, offset))
         return avail;
     if (avail < TVS_HEADER_LEN) {
-        if (pref_desegment && pinfo->can_desegment)
+        if (pref_desegment && pinfo->can_desegment) {
+            note_partial(pinfo, tvb, offset, avail, 0);
             return 0;                   /* one more segment, please */
+        }
         return avail;                   /* shown as an incomplete header */
     }
-    return TVS_HEADER_LEN + tvb_get_ntohs(tvb, offset + 8);
+    need = TVS_HEADER_LEN + tvb_get_ntohs(tvb, offset + 8);
+    if (avail < need && pref_desegment && pinfo->can_desegment)
+        note_partial(pinfo, tvb, offset, avail, need);
+    return need;
 }
 
 /* TLS application data (or, with Decode As, a plaintext TCP stream). */

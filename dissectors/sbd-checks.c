@@ -83,10 +83,16 @@ static const sbd_finding_info findings[SBD_F_N] = {
         "TFTP servers of one cluster disagree: check each server's ITL/CTL (`show itl`, `show ctl`) and "
         "restart the TFTP service on the server that is out of date, or fix the phones' TFTP option" },
     [SBD_F_SGN_SIGNER_NOT_TRUSTED] = { SBD_F_SGN_SIGNER_NOT_TRUSTED, "sgn-signer-not-trusted", SBD_SEV_ERROR,
-        "a signed configuration file is not signed by the TFTP / CCM+TFTP certificate of the phone's "
-        "current trust list",
+        "a signed configuration file is not signed by a TFTP / CCM+TFTP certificate of the phone's "
+        "current trust lists (its ITL and CTL)",
         "the phone will reject the file: make sure the TFTP server that signed it is in the phone's "
         "ITL/CTL (restart TFTP after certificate changes), or that the phone has the right ITL" },
+    [SBD_F_TVS_CUT_OFF] = { SBD_F_TVS_CUT_OFF, "tvs-cut-off", SBD_SEV_WARN,
+        "a TVS message was cut off: its start is in the input, its end is not (the capture ended, or "
+        "the connection closed, in the middle of it)",
+        "if the capture went on after it, TVS or the phone dropped the connection mid-message: check "
+        "the Cisco Trust Verification Service on that node (its trace files, a restart); otherwise "
+        "capture until the exchange is over" },
 };
 
 const sbd_finding_info *
@@ -462,10 +468,8 @@ copy_file(guint32 frame, const char *server, const ciscotl_tap_info *ti)
                 }
             }
         }
-        if (f->type == CISCOTL_TYPE_ITL && r->blank && r->has_role &&
-            (r->role == SBD_ROLE_TVS || r->role == SBD_ROLE_TFTP || r->role == SBD_ROLE_CCM_TFTP))
-            f->blank_itl = TRUE;
     }
+    f->blank_itl = ti->blank_itl;
     return f;
 }
 
@@ -574,7 +578,10 @@ compare_with_itl(sbd_phone *ph, sbd_session *s, const sbd_file *itl)
     gboolean any_tvs = FALSE;
 
     s->itl_frame = itl->frame;
-    s->compared_by = NULL;
+    s->compared_by = NULL;             /* both describe the ITL compared now */
+    g_free(s->record_serial);
+    s->record_serial = NULL;
+    s->record_serial_len = 0;
     for (i = 0; i < itl->n_recs; i++) {
         const sbd_record *r = &itl->recs[i];
         gboolean same;
@@ -804,6 +811,12 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
     if (ti->model && !ph->model)
         ph->model = g_strdup(ti->model);
 
+    /* A whole message ends the one that was incomplete in its direction. */
+    if (ti->command == TVS_CMD_VERIFY_REQUEST || ti->command == TVS_CMD_QUERY_REQUEST)
+        ph->partial[0].start_frame = 0;
+    else if (ti->command == TVS_CMD_VERIFY_RESPONSE || ti->command == TVS_CMD_QUERY_RESPONSE)
+        ph->partial[1].start_frame = 0;
+
     if (ti->command == TVS_CMD_VERIFY_REQUEST || ti->command == TVS_CMD_QUERY_REQUEST) {
         sbd_exchange *x = open_exchange(ph, frame, ti);
         if (!x)
@@ -856,6 +869,47 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
     }
 }
 
+void
+sbd_checks_tvs_partial(guint32 frame, const char *client, const tvs_partial_info *pi)
+{
+    sbd_phone *ph;
+
+    ensure_state();
+    st.frame = frame;
+    ph = phone_for(client);
+    if (!ph || !pi || !pi->start_frame)
+        return;
+    ph->partial[pi->to_server ? 0 : 1] = *pi;
+}
+
+static void
+partial_findings(sbd_phone *ph)
+{
+    unsigned d;
+
+    for (d = 0; d < 2; d++) {
+        const tvs_partial_info *pi = &ph->partial[d];
+        const char *what;
+        char *id, *size;
+        if (!pi->start_frame)
+            continue;
+        switch (pi->command) {
+        case TVS_CMD_VERIFY_REQUEST: what = "verify request"; break;
+        case TVS_CMD_QUERY_REQUEST: what = "query request"; break;
+        case TVS_CMD_VERIFY_RESPONSE: what = "verify answer"; break;
+        default: what = "query answer"; break;
+        }
+        id = pi->has_id ? g_strdup_printf(" (id %u)", pi->request_id) : g_strdup("");
+        size = pi->need ? g_strdup_printf("%u of its %u bytes", pi->have, pi->need)
+                        : g_strdup_printf("%u bytes of its 10-byte header", pi->have);
+        add_finding(SBD_F_TVS_CUT_OFF, pi->start_frame, 0, ph,
+                    g_strdup_printf("the TVS %s%s that starts in frame %u is cut off: %s are in the input",
+                                    what, id, pi->start_frame, size));
+        g_free(id);
+        g_free(size);
+    }
+}
+
 /* ---- conclusions ------------------------------------------------------------ */
 
 void
@@ -869,6 +923,7 @@ sbd_checks_finish(void)
     st.finished = TRUE;
     for (p = 0; p < st.phones->len; p++) {
         sbd_phone *ph = g_ptr_array_index(st.phones, p);
+        partial_findings(ph);
         gboolean untrusted_signer = FALSE, tvs_mismatch = FALSE, blank_itl = FALSE, has_ctl = FALSE;
         guint32 untrusted_frame = 0, blank_frame = 0;
 

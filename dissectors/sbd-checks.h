@@ -53,6 +53,7 @@ typedef enum {
     SBD_F_BLANK_ITL_WITH_CTL,
     SBD_F_SAME_NAME_DIFFERENT_CONTENT,
     SBD_F_SGN_SIGNER_NOT_TRUSTED,
+    SBD_F_TVS_CUT_OFF,
     SBD_F_N
 } sbd_finding_code;
 
@@ -160,6 +161,8 @@ typedef struct {
     GPtrArray *sessions;        /* sbd_session* */
     GPtrArray *exchanges;       /* sbd_exchange* */
     unsigned verdicts[SBD_TVS_N];
+    tvs_partial_info partial[2];  /* TVS message still incomplete: [0] request, [1] answer
+                                   * (start_frame 0: none) */
 } sbd_phone;
 
 typedef struct {
@@ -194,6 +197,8 @@ void sbd_checks_tls_cert(guint32 frame, const char *client, const char *client_p
 void sbd_checks_tls_data(guint32 frame, const char *client, const char *client_port,
                          const char *server, unsigned port);
 void sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti);
+/* A TVS message of this phone has started but is not complete yet. */
+void sbd_checks_tvs_partial(guint32 frame, const char *client, const tvs_partial_info *pi);
 /* Conclusions that need the whole capture; idempotent. */
 void sbd_checks_finish(void);
 gboolean sbd_checks_finished(void);

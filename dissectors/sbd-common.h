@@ -99,10 +99,10 @@ gboolean sbd_mac_from_name(const char *name, guint8 mac[6]);
  * dissector "sbd" reads it at the end of the frame.  Data in pinfo->pool. */
 #ifndef SBD_EVENTS_DEFINED
 #define SBD_EVENTS_DEFINED
-typedef enum { SBD_EV_FILE, SBD_EV_TVS } sbd_event_kind;
+typedef enum { SBD_EV_FILE, SBD_EV_TVS, SBD_EV_TVS_PARTIAL } sbd_event_kind;
 typedef struct {
     sbd_event_kind kind;
-    const void *data;       /* ciscotl_tap_info* or tvs_tap_info* */
+    const void *data;       /* ciscotl_tap_info*, tvs_tap_info* or tvs_partial_info* */
 } sbd_event;
 
 extern int sbd_events_proto;   /* proto id of "sbd", -1 until registered */

@@ -42,4 +42,18 @@ typedef struct {
     unsigned cert_der_len;
 } tvs_tap_info;
 
+/* A TVS message whose start was seen but whose end never came (first
+ * pass): what the dissector knows when it asks TCP/TLS for more data.
+ * Pushed to the sbd post-dissector each time; a complete message in the
+ * same direction later ends it. */
+typedef struct {
+    guint32 start_frame;          /* where the message starts */
+    gboolean to_server;           /* a request (command 1/3), else a response */
+    unsigned command;             /* 0 when fewer than 3 bytes are there */
+    gboolean has_id;
+    guint32 request_id;
+    unsigned have;                /* bytes of the message in the capture so far */
+    unsigned need;                /* its length, 0 while the header is incomplete */
+} tvs_partial_info;
+
 #endif

@@ -15,7 +15,7 @@ declare -A NAME=( [TVS_SERIAL_MISMATCH]=serial-mismatch [TVS_HASH_MISMATCH]=hash
     [LIST_BAD_SIGNATURE]=bad-signature [SIGNER_UNTRUSTED_NO_TVS]=signer-untrusted
     [TVS_INVALID]=tvs-invalid [CM_TVS_REPLACED]=cm-and-tvs-replaced
     [BLANK_ITL_WITH_CTL]=blank-itl-with-ctl [SAME_NAME_DIFFERENT_CONTENT]=same-name-different-content
-    [SGN_SIGNER_NOT_TRUSTED]=sgn-signer-not-trusted )
+    [SGN_SIGNER_NOT_TRUSTED]=sgn-signer-not-trusted [TVS_CUT_OFF]=tvs-cut-off )
 
 names() {   # "A,B" -> sorted names, one per line
     [ "$1" = "-" ] && return 0

@@ -131,4 +131,120 @@ assert_contains "$ERR" "a bare trust list or signed file, not a packet capture" 
 out=$(ts -r "$X/ITLFile-vwr-lookalike.tlv" -T fields -e ciscotl.file_type -e ciscotl.signature.status 2>&1)
 assert_eq "ITL	valid" "$out" "tshark: the bare ITL, its signature valid"
 
+# =============================================================================
+# Trust lists and signed files (test-captures/xcheck/trustlist/, written by
+# generator/gen*.py; generator/manifest.json holds what each file is for).
+TL="$X/trustlist"
+# msgs FILE [tshark args]: every expert message of the file, one per line.
+msgs() { local f=$1; shift; ts -r "$f" "$@" -T fields -E 'aggregator=|' -e _ws.expert.message 2>&1 | tr '|' '\n'; }
+
+# --- Signed files against both lists the phone holds (formats.md 2.3, 3.3) ---
+# pcaps.py: CTL (frame 16: K['ccm'] with role CCM+TFTP), then ITL (frame 37:
+# T with role TFTP, K['ccm'] with role CCM only), then .sgn files signed by
+# T (44), by T with a broken signature (51), by K['ccm'] (70), by the SAST (77).
+out=$(ts -r "$TL/tftp_main.pcap" -Y 'ciscotl.signature.status' -T fields -e frame.number \
+      -e ciscotl.signature.status -e ciscotl.signature.trust_list_frame 2>&1)
+check_no_dissector_bug "$out" "tftp_main"
+assert_eq "44	valid	37" "$(grep '^44	' <<<"$out")" "a .sgn signed by the ITL's TFTP certificate"
+assert_eq "51	invalid	37" "$(grep '^51	' <<<"$out")" "a .sgn with a broken signature"
+assert_eq "70	valid	16" "$(grep '^70	' <<<"$out")" "a .sgn signed by the CTL's CCM+TFTP certificate (the ITL came later)"
+assert_eq "77	signer not in trust list	37" "$(grep '^77	' <<<"$out")" "a .sgn signed by a SAST (not a TFTP role)"
+# pcaps2.py: ITL (frame 20, T with role TFTP), a CTL of blank records (27),
+# then a .sgn signed by T (34).
+out=$(ts -r "$TL/itl_then_blankctl_then_sgn.pcap" -Y 'frame.number==34' -T fields \
+      -e ciscotl.signature.status -e ciscotl.signature.trust_list_frame 2>&1)
+assert_eq "valid	20" "$out" "a later blank CTL does not hide the ITL's TFTP certificate"
+
+# --- Blank ITL: all TVS/TFTP entries empty (formats.md 3.5) -------------------
+for f in itl_one_blank_ccm itl_blank_tftp_only; do
+    out=$(ts -r "$TL/$f.tlv" -T fields -e _ws.col.Info -e ciscotl.blank_itl 2>&1)
+    assert_not_contains "$out" "BLANK ITL" "$f: the TVS record is intact, not a blank ITL"
+done
+assert_contains "$(ts -r "$TL/ITLFile_blank_with_sast.tlv" 2>&1)" "BLANK ITL (rollback)" \
+    "ITLFile_blank_with_sast: TFTP and TVS records blank: a blank ITL"
+# The first 400 bytes of itl_certutils_sha1.tlv: its first record is cut, not blank.
+assert_not_contains "$(msgs "$TL/itl_certutils_sha1__t00400.tlv")" "is blank" "a cut record is not called blank"
+assert_eq "400" "$(stat -c %s "$TL/itl_certutils_sha1__t00400.tlv")" "the cut copy is 400 bytes"
+
+# --- Versions (formats.md 2.5: header 1.0, 1.2, 2.0; signer 1.0, 1.1) --------
+assert_contains "$(msgs "$TL/itl_version_1_1.tlv")" "Header version not seen before" "header version 1.1"
+assert_not_contains "$(msgs "$TL/itl_certutils_sha1.tlv")" "version not seen before" "header 1.2, signer 1.0: known"
+assert_contains "$(msgs "$TL/itl_signerver_9_9.tlv")" "Signer version not seen before" "signer version 9.9"
+# Over TFTP as ITLFile.tlv (pcaps.py: versions 3.7, a 3-byte Version, Header
+# Length first): decoded, with what is wrong.
+out=$(ts -r "$TL/tftp_second.pcap" -Y 'frame.number==32' -T fields -e ciscotl.version -e ciscotl.signature.status 2>&1)
+assert_eq "3.7	valid" "$out" "header version 3.7 over TFTP: decoded, signature valid"
+assert_contains "$(msgs "$TL/tftp_second.pcap" -Y 'frame.number==65')" "Version should be 2 bytes long" "a 3-byte Version over TFTP"
+assert_contains "$(msgs "$TL/tftp_second.pcap" -Y 'frame.number==98')" "Header Length where Version" "Header Length first over TFTP"
+
+# --- Header structure (formats.md 2.1, 2.2) -----------------------------------
+assert_contains "$(msgs "$TL/itl_siginfo_len_0.tlv")" "Signature Info is empty (length 0)" "SIGNATUREINFO of length 0"
+assert_contains "$(msgs "$TL/itl_siginfo_len_0.tlv")" "Hash Algorithm outside its Signature Info container" "its children at the top level"
+out=$(msgs "$TL/itl_dup_hash_tag.tlv")
+assert_contains "$out" "A second Hash Algorithm element" "a stray second Hash Algorithm"
+assert_contains "$out" "Hash Algorithm outside its Signature Info container" "the stray one is outside SIGNATUREINFO"
+assert_contains "$(msgs "$TL/itl_two_signatures.tlv")" "A second Signature element" "two signatures"
+assert_contains "$(msgs "$TL/itl_mod_code7.tlv")" "Signature modulus code not defined" "modulus code 7"
+assert_not_contains "$(msgs "$TL/itl_certutils_sha1.tlv")" "A second" "a certutils ITL: nothing repeated"
+assert_not_contains "$(msgs "$TL/itl_certutils_sha1.tlv")" "outside its" "a certutils ITL: nothing misplaced"
+
+# --- Record elements (formats.md 3.1) -----------------------------------------
+out=$(msgs "$TL/itl_record_zero_len_elems.tlv")
+assert_contains "$out" "IP Address should be 4 bytes long (16 for IPv6), not 0" "empty IP address"
+assert_contains "$out" "Serial Number is empty" "empty serial"
+assert_contains "$out" "Hash Algorithm should be 1 byte long, not 0" "empty record hash algorithm"
+
+# --- EC keys need signer version 1.1 (formats.md 3.6) -------------------------
+assert_contains "$(msgs "$TL/itl_ec_signerver_1_0.tlv")" "has an EC key, but the signer version is 1.0" "EC records, signer version 1.0"
+assert_eq "1.1" "$(ts -r "$TL/itl_ec_records.tlv" -T fields -e ciscotl.signer_version 2>&1)" "itl_ec_records: signer version 1.1"
+assert_not_contains "$(msgs "$TL/itl_ec_records.tlv")" "EC key" "EC records with signer version 1.1: no note"
+
+# --- .enc.sgn consistency (formats.md 5.2) ------------------------------------
+assert_contains "$(msgs "$TL/enc_pad17.cnf.xml.enc.sgn")" "Padding count 17 is outside 1-16" "padding 17"
+assert_contains "$(msgs "$TL/enc_ct_not_block.cnf.xml.enc.sgn")" "is not a whole number of AES blocks" "payload not in blocks"
+assert_contains "$(msgs "$TL/enc_hash_len7.cnf.xml.enc.sgn")" "Hash of 7 bytes, but the hash algorithm is SHA-1 (20 bytes)" "7-byte SHA-1"
+assert_contains "$(msgs "$TL/enc_iv8.cnf.xml.enc.sgn")" "IV should be 16 bytes long" "8-byte IV"
+out=$(msgs "$TL/SEP001122334455.cnf.xml.enc.sgn")
+check_no_dissector_bug "$out" "a consistent .enc.sgn"
+for w in "Padding count" "AES blocks" "Hash of" "IV should"; do
+    assert_not_contains "$out" "$w" "a consistent .enc.sgn: no [$w]"
+done
+
+# --- Files wiretap hands over whole are not all ours --------------------------
+# A minimal JFIF (SOI, APP0 "JFIF", EOI; hand-written): JPEG, not a trust list.
+printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9' >"$WORK/t.jpg"
+out=$(ts -r "$WORK/t.jpg" 2>&1)
+assert_contains "$out" "JPEG" "a JPEG file stays a JPEG"
+assert_not_contains "$out" "CiscoTL" "a JPEG file is not taken for a trust list"
+
+# --- A TVS message whose end is not in the capture: tvs-cut-off ----------------
+# gen_plain.py: a verify request cut after 300 bytes (no close); one whose body
+# length says 0xffff; a verify answer cut after 6 bytes of its header.  The
+# whole length comes from the wire: header bytes 8-9 (body length) + 10.
+cap="$X/plain_truncated_session_mid_msg.pcap"
+hexlen=$(ts -r "$cap" -Y 'tcp.len > 0' -T fields -e tcp.payload 2>/dev/null | head -1 | cut -c17-20)
+need=$((10 + 16#$hexlen))
+cut2() { ts -2 -r "$1" -d tcp.port==2445,tvs -Y sbd.finding -T fields -e sbd.finding -e _ws.expert.message 2>&1; }
+out=$(cut2 "$cap")
+check_no_dissector_bug "$out" "plain_truncated_session_mid_msg"
+assert_contains "$out" "tvs-cut-off" "a request cut after 300 bytes: tvs-cut-off"
+assert_contains "$out" "the TVS verify request (id 1001) that starts in frame 4 is cut off: 300 of its $need bytes" \
+    "a request cut after 300 bytes: what, where and how much"
+assert_contains "$(cut2 "$X/plain_bodylen_ffff.pcap")" "of its 65545 bytes" "body length 0xffff: 10 + 65535 bytes expected"
+assert_contains "$(cut2 "$X/plain_truncated_session_mid_header.pcap")" "the TVS verify answer that starts in frame 6 is cut off: 6 bytes of its 10-byte header" \
+    "an answer cut inside its header"
+# Over TLS (tls_scen.py: vreq(14)[:200] then the client closes; vreq(19),
+# then qresp(rid=1001)[:400] and the server closes).
+ia --json --keylog "$KEYS" "$X/tls_truncated_client_close.pcapng"
+assert_eq 1 "$RC" "tls_truncated_client_close: exit status 1 (a warning)"
+assert_contains "$(jpy "[f['detail'] for f in d['inputs'][0]['findings'] if f['finding']=='tvs-cut-off'][0]")" \
+    "verify request (id 1001) that starts in frame 39 is cut off: 200 of its" "tls_truncated_client_close: the request cut off"
+ia --json --keylog "$KEYS" "$X/tls_server_close_mid_resp.pcapng"
+assert_contains "$(jpy "[f['detail'] for f in d['inputs'][0]['findings'] if f['finding']=='tvs-cut-off'][0]")" \
+    "query answer (id 1001) that starts in frame 40 is cut off: 400 of its" "tls_server_close_mid_resp: the answer cut off"
+assert_eq "False" "$(jpy "d['inputs'][0]['phones'][0]['exchanges'][0]['answered']")" "tls_server_close_mid_resp: the request unanswered"
+# A whole exchange has no tvs-cut-off.
+ia --json --keylog "$KEYS" "$X/tls_match.pcapng"
+assert_eq "0" "$(jpy "sum(1 for f in d['inputs'][0]['findings'] if f['finding']=='tvs-cut-off')")" "tls_match: nothing cut off"
+
 finish

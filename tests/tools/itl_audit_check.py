@@ -43,6 +43,7 @@ FINDING_NAMES = {          # dissectors/sbd-checks.h SBD_F_* -> stable names (sb
     "BLANK_ITL_WITH_CTL": "blank-itl-with-ctl",
     "SAME_NAME_DIFFERENT_CONTENT": "same-name-different-content",
     "SGN_SIGNER_NOT_TRUSTED": "sgn-signer-not-trusted",
+    "TVS_CUT_OFF": "tvs-cut-off",
 }
 VERDICTS = ["none", "match", "serial-mismatch", "hash-mismatch", "no-tvs-record", "no-itl", "cert-hidden"]
 
@@ -232,7 +233,13 @@ def check_schema(path, version):
             for x in ph["sessions"]:
                 keys(x, ["frame", "server", "port", "client_port", "tls13", "cert_seen", "cert_serial",
                          "cert_sha1", "cert_sha256", "cert_subject", "verdict", "itl_frame", "itl_after",
-                         "record_serial"], "session")
+                         "record_serial", "compared_by"], "session")
+                ok(x["compared_by"] in (None, "certificate", "certificate hash (SHA-1)",
+                                        "certificate hash (SHA-256)",
+                                        "serial and issuer only (the record has no certificate)"),
+                   "session.compared_by %r" % x["compared_by"])
+                ok((x["compared_by"] is None) == (x["record_serial"] is None),
+                   "session.compared_by set exactly when a TVS record was compared")
                 for k in ("cert_serial", "cert_sha1", "cert_sha256", "record_serial"):
                     check_hex(x[k], "session." + k)
                 ok(x["verdict"] in VERDICTS, "session.verdict %r" % x["verdict"])

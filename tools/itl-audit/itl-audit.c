@@ -2597,8 +2597,13 @@ item_is_trust_list(const input_item *it)
     struct stat st;
     size_t want;
     gboolean yes = FALSE;
-    FILE *f = fopen(it->path, "rb");
+    FILE *f;
 
+    /* Regular files only: opening a FIFO would take (or block on) what a
+     * writer sends to wiretap. */
+    if (it->error || stat(it->path, &st) != 0 || !S_ISREG(st.st_mode))
+        return FALSE;
+    f = fopen(it->path, "rb");
     if (!f)
         return FALSE;
     if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
