@@ -100,6 +100,19 @@ if [ -f "$BUILD/sanitize.env" ]; then
              WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc)
 fi
 
+# ia ARGS...: run itl-audit with IA_ENV; sets RC, OUT (stdout) and ERR
+# (stderr); stdout is also in $WORK/out.  (Tests that need another
+# environment or output file define their own.)
+ia() {
+    set +e
+    env "${IA_ENV[@]}" timeout 240 "$IA" "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    set -e
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+    check_no_dissector_bug "$ERR" "itl-audit $*"
+}
+
 finish() {
     echo "$(basename "$0"): $((CHECKS - FAILS)) checks passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]

@@ -23,19 +23,8 @@ if [ ! -x "$IA" ]; then
     exit 1
 fi
 
-envs=("${IA_ENV[@]}")
 
-# ia ARGS...: run itl-audit; sets RC, OUT (stdout) and ERR (stderr); stdout
-# is also in $WORK/out.
-ia() {
-    set +e
-    env "${envs[@]}" timeout 240 "$IA" "$@" >"$WORK/out" 2>"$WORK/err"
-    RC=$?
-    set -e
-    OUT=$(cat "$WORK/out")
-    ERR=$(cat "$WORK/err")
-    check_no_dissector_bug "$ERR" "itl-audit $*"
-}
+# ia: tests/lib.sh.
 
 # pycheck MODE ARGS...: run the checker, count its PASS/FAIL lines.
 pycheck() {

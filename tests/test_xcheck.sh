@@ -11,17 +11,6 @@ source "$(dirname "$0")/lib.sh"
 X="$CAPS/xcheck"
 KEYS="$X/xcheck.keys"
 
-# ia ARGS...: itl-audit; RC, OUT, ERR.
-ia() {
-    set +e
-    env "${IA_ENV[@]}" timeout 240 "$IA" "$@" >"$WORK/out" 2>"$WORK/err"
-    RC=$?
-    set -e
-    OUT=$(cat "$WORK/out")
-    ERR=$(cat "$WORK/err")
-    check_no_dissector_bug "$ERR" "itl-audit $*"
-}
-
 # jq-like: python3 expression EXPR over the JSON document in $WORK/out
 # (variable d), printed.
 jpy() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$WORK/out" "$1"; }
@@ -137,6 +126,9 @@ assert_eq "ITL	valid" "$out" "tshark: the bare ITL, its signature valid"
 TL="$X/trustlist"
 # msgs FILE [tshark args]: every expert message of the file, one per line.
 msgs() { local f=$1; shift; ts -r "$f" "$@" -T fields -E 'aggregator=|' -e _ws.expert.message 2>&1 | tr '|' '\n'; }
+# has FILE MESSAGE WHAT / lacks FILE TEXT WHAT: an expert message of the file.
+has() { assert_contains "$(msgs "$1")" "$2" "$3"; }
+lacks() { assert_not_contains "$(msgs "$1")" "$2" "$3"; }
 
 # --- Signed files against both lists the phone holds (formats.md 2.3, 3.3) ---
 # pcaps.py: CTL (frame 16: K['ccm'] with role CCM+TFTP), then ITL (frame 37:
@@ -163,13 +155,13 @@ done
 assert_contains "$(ts -r "$TL/ITLFile_blank_with_sast.tlv" 2>&1)" "BLANK ITL (rollback)" \
     "ITLFile_blank_with_sast: TFTP and TVS records blank: a blank ITL"
 # The first 400 bytes of itl_certutils_sha1.tlv: its first record is cut, not blank.
-assert_not_contains "$(msgs "$TL/itl_certutils_sha1__t00400.tlv")" "is blank" "a cut record is not called blank"
+lacks "$TL/itl_certutils_sha1__t00400.tlv" "is blank" "a cut record is not called blank"
 assert_eq "400" "$(stat -c %s "$TL/itl_certutils_sha1__t00400.tlv")" "the cut copy is 400 bytes"
 
 # --- Versions (formats.md 2.5: header 1.0, 1.2, 2.0; signer 1.0, 1.1) --------
-assert_contains "$(msgs "$TL/itl_version_1_1.tlv")" "Header version not seen before" "header version 1.1"
-assert_not_contains "$(msgs "$TL/itl_certutils_sha1.tlv")" "version not seen before" "header 1.2, signer 1.0: known"
-assert_contains "$(msgs "$TL/itl_signerver_9_9.tlv")" "Signer version not seen before" "signer version 9.9"
+has "$TL/itl_version_1_1.tlv" "Header version not seen before" "header version 1.1"
+lacks "$TL/itl_certutils_sha1.tlv" "version not seen before" "header 1.2, signer 1.0: known"
+has "$TL/itl_signerver_9_9.tlv" "Signer version not seen before" "signer version 9.9"
 # Over TFTP as ITLFile.tlv (pcaps.py: versions 3.7, a 3-byte Version, Header
 # Length first): decoded, with what is wrong.
 out=$(ts -r "$TL/tftp_second.pcap" -Y 'frame.number==32' -T fields -e ciscotl.version -e ciscotl.signature.status 2>&1)
@@ -178,15 +170,15 @@ assert_contains "$(msgs "$TL/tftp_second.pcap" -Y 'frame.number==65')" "Version 
 assert_contains "$(msgs "$TL/tftp_second.pcap" -Y 'frame.number==98')" "Header Length where Version" "Header Length first over TFTP"
 
 # --- Header structure (formats.md 2.1, 2.2) -----------------------------------
-assert_contains "$(msgs "$TL/itl_siginfo_len_0.tlv")" "Signature Info is empty (length 0)" "SIGNATUREINFO of length 0"
-assert_contains "$(msgs "$TL/itl_siginfo_len_0.tlv")" "Hash Algorithm outside its Signature Info container" "its children at the top level"
+has "$TL/itl_siginfo_len_0.tlv" "Signature Info is empty (length 0)" "SIGNATUREINFO of length 0"
+has "$TL/itl_siginfo_len_0.tlv" "Hash Algorithm outside its Signature Info container" "its children at the top level"
 out=$(msgs "$TL/itl_dup_hash_tag.tlv")
 assert_contains "$out" "A second Hash Algorithm element" "a stray second Hash Algorithm"
 assert_contains "$out" "Hash Algorithm outside its Signature Info container" "the stray one is outside SIGNATUREINFO"
-assert_contains "$(msgs "$TL/itl_two_signatures.tlv")" "A second Signature element" "two signatures"
-assert_contains "$(msgs "$TL/itl_mod_code7.tlv")" "Signature modulus code not defined" "modulus code 7"
-assert_not_contains "$(msgs "$TL/itl_certutils_sha1.tlv")" "A second" "a certutils ITL: nothing repeated"
-assert_not_contains "$(msgs "$TL/itl_certutils_sha1.tlv")" "outside its" "a certutils ITL: nothing misplaced"
+has "$TL/itl_two_signatures.tlv" "A second Signature element" "two signatures"
+has "$TL/itl_mod_code7.tlv" "Signature modulus code not defined" "modulus code 7"
+lacks "$TL/itl_certutils_sha1.tlv" "A second" "a certutils ITL: nothing repeated"
+lacks "$TL/itl_certutils_sha1.tlv" "outside its" "a certutils ITL: nothing misplaced"
 
 # --- Record elements (formats.md 3.1) -----------------------------------------
 out=$(msgs "$TL/itl_record_zero_len_elems.tlv")
@@ -195,15 +187,15 @@ assert_contains "$out" "Serial Number is empty" "empty serial"
 assert_contains "$out" "Hash Algorithm should be 1 byte long, not 0" "empty record hash algorithm"
 
 # --- EC keys need signer version 1.1 (formats.md 3.6) -------------------------
-assert_contains "$(msgs "$TL/itl_ec_signerver_1_0.tlv")" "has an EC key, but the signer version is 1.0" "EC records, signer version 1.0"
+has "$TL/itl_ec_signerver_1_0.tlv" "has an EC key, but the signer version is 1.0" "EC records, signer version 1.0"
 assert_eq "1.1" "$(ts -r "$TL/itl_ec_records.tlv" -T fields -e ciscotl.signer_version 2>&1)" "itl_ec_records: signer version 1.1"
-assert_not_contains "$(msgs "$TL/itl_ec_records.tlv")" "EC key" "EC records with signer version 1.1: no note"
+lacks "$TL/itl_ec_records.tlv" "EC key" "EC records with signer version 1.1: no note"
 
 # --- .enc.sgn consistency (formats.md 5.2) ------------------------------------
-assert_contains "$(msgs "$TL/enc_pad17.cnf.xml.enc.sgn")" "Padding count 17 is outside 1-16" "padding 17"
-assert_contains "$(msgs "$TL/enc_ct_not_block.cnf.xml.enc.sgn")" "is not a whole number of AES blocks" "payload not in blocks"
-assert_contains "$(msgs "$TL/enc_hash_len7.cnf.xml.enc.sgn")" "Hash of 7 bytes, but the hash algorithm is SHA-1 (20 bytes)" "7-byte SHA-1"
-assert_contains "$(msgs "$TL/enc_iv8.cnf.xml.enc.sgn")" "IV should be 16 bytes long" "8-byte IV"
+has "$TL/enc_pad17.cnf.xml.enc.sgn" "Padding count 17 is outside 1-16" "padding 17"
+has "$TL/enc_ct_not_block.cnf.xml.enc.sgn" "is not a whole number of AES blocks" "payload not in blocks"
+has "$TL/enc_hash_len7.cnf.xml.enc.sgn" "Hash of 7 bytes, but the hash algorithm is SHA-1 (20 bytes)" "7-byte SHA-1"
+has "$TL/enc_iv8.cnf.xml.enc.sgn" "IV should be 16 bytes long" "8-byte IV"
 out=$(msgs "$TL/SEP001122334455.cnf.xml.enc.sgn")
 check_no_dissector_bug "$out" "a consistent .enc.sgn"
 for w in "Padding count" "AES blocks" "Hash of" "IV should"; do
