@@ -283,6 +283,15 @@ assert_eq "1|7|65535|1|24|1
 2|||||1" "$out" "truncated: partial decode without reassembly"
 assert_eq "2" "$(ts -r "$cap" -o tvs.desegment:FALSE -Y tvs.truncated -T fields -e frame.number | wc -l)" \
     "truncated: expert infos"
+# ... and the trust checks say so (tvs-robust/README.md: a 10-byte header with body
+# length 65535 and 3 body bytes; then 3 bytes of an answer's header).
+df=$(data_frames "$cap")
+c1=$(nth_frame "$df" c 1); s1=$(nth_frame "$df" s 1)
+out=$(ts -2 -r "$cap" -Y sbd.finding -T fields -E separator='|' -e frame.number -e sbd.finding -e _ws.expert.message)
+assert_contains "$out" "$c1|tvs-cut-off|tvs-cut-off: the TVS verify request (id 7) that starts in frame $c1 is cut off: 13 of its 65545 bytes" \
+    "truncated: the request reported cut off"
+assert_contains "$out" "$s1|tvs-cut-off|tvs-cut-off: the TVS verify answer that starts in frame $s1 is cut off: 3 bytes of its 10-byte header" \
+    "truncated: the answer reported cut off"
 
 # malformed messages
 cap="$R/tvs-robust-malformed.pcapng"
