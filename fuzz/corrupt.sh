@@ -7,7 +7,10 @@
 # TLS is reached), then all the corrupted captures through that build's
 # itl-audit.
 #
-#   fuzz/corrupt.sh [-B BUILD_DIR] [-n PER_CAPTURE] [-j JOBS] [-s SEED] [-k]
+#   fuzz/corrupt.sh [-B BUILD_DIR] [-n PER_CAPTURE] [-j JOBS] [-s SEED] [-k] [-x TEXT]
+#
+# -x TEXT leaves out the captures whose path contains TEXT (the test suite's
+# short run leaves out /xcheck/, whose captures test_xcheck.sh reads).
 #
 # BUILD_DIR (default build-test) should be a sanitizer build
 # (-DSBD_SANITIZE=ON): tests/tshark.sh then preloads ASan/UBSan, and
@@ -31,14 +34,16 @@ N=45
 JOBS=$(nproc)
 SEED=1
 KEEP=0
-while getopts "B:n:j:s:kh" o; do
+EXCLUDE=
+while getopts "B:n:j:s:kx:h" o; do
     case "$o" in
         B) BUILD=$OPTARG ;;
         n) N=$OPTARG ;;
         j) JOBS=$OPTARG ;;
         s) SEED=$OPTARG ;;
         k) KEEP=1 ;;
-        *) sed -n '3,25p' "$0"; exit 2 ;;
+        x) EXCLUDE=$OPTARG ;;
+        *) sed -n '3,28p' "$0"; exit 2 ;;
     esac
 done
 BUILD=$(cd "$BUILD" && pwd)
@@ -55,7 +60,8 @@ FAILDIR="$BUILD/corrupt-failures"
 
 # --- the corrupted captures (editcap keeps pcapng secrets blocks: only
 # packet bytes change)
-mapfile -t caps < <(find "$SRC/test-captures" \( -name '*.pcap' -o -name '*.pcapng' \) | sort)
+mapfile -t caps < <(find "$SRC/test-captures" \( -name '*.pcap' -o -name '*.pcapng' \) | sort |
+                    { if [ -n "$EXCLUDE" ]; then grep -vF -- "$EXCLUDE" || true; else cat; fi; })
 keylogs=()
 n=0
 for cap in "${caps[@]}"; do

@@ -24,6 +24,7 @@ its SHA-1) in the input formats of fuzz/fuzz_*.c:
 
 tshark runs through tests/tshark.sh, i.e. with the plugin of BUILD_DIR.
 """
+import concurrent.futures
 import hashlib
 import os
 import re
@@ -173,9 +174,17 @@ def main():
         # cross-check captures (test-captures/xcheck): two tshark runs each
         # would double the time the smoke tests wait for their seeds, and
         # their trust lists are among the whole files above.
-        for cap in captures():
-            if os.sep + "xcheck" + os.sep in cap:
-                continue
+        def scan(cap):
+            """tshark's part (two runs), on as many captures at a time as
+            there are processors."""
+            rows = list(frames(build, cap))
+            files = exported_files(build, cap, tmp) if any(fr["ciscotl.file.md5"] for fr in rows) else []
+            return rows, files
+
+        caps = [c for c in captures() if os.sep + "xcheck" + os.sep not in c]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            scanned = list(pool.map(scan, caps))
+        for cap, (rows, files) in zip(caps, scanned):
             streams = {}          # (client, cport, server, sport) -> [segments]
             events = []
             phones, servers, conns = {}, {}, {}
@@ -186,11 +195,9 @@ def main():
                     table[key] = len(table) % limit
                 return table[key]
 
-            rows = list(frames(build, cap))
-            if any(fr["ciscotl.file.md5"] for fr in rows):
-                for data in exported_files(build, cap, tmp):
-                    write_seed(dirs["ciscotl"], data)
-                    by_md5[hashlib.md5(data).hexdigest()] = data
+            for data in files:
+                write_seed(dirs["ciscotl"], data)
+                by_md5[hashlib.md5(data).hexdigest()] = data
             for fr in rows:
                 try:
                     sp, dp = int(fr["tcp.srcport"] or 0), int(fr["tcp.dstport"] or 0)
