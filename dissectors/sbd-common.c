@@ -203,6 +203,13 @@ sbd_add_certificate(tvbuff_t *tvb, int offset, int len, packet_info *pinfo, prot
 
 int sbd_events_proto = -1;
 
+/* The frame whose dissection last pushed an event: the post-dissector runs
+ * on every packet, and this spares the others the look-up of the list in
+ * the packet's proto data (a list walk).  Only a quick "no": a match still
+ * looks the list up.  Epan dissects one packet at a time, and the
+ * post-dissector runs at the end of the same dissection as the push. */
+static guint32 events_frame;
+
 void
 sbd_push_event(packet_info *pinfo, sbd_event_kind kind, const void *data)
 {
@@ -220,12 +227,13 @@ sbd_push_event(packet_info *pinfo, sbd_event_kind kind, const void *data)
         p_add_proto_data(pinfo->pool, pinfo, sbd_events_proto, 0, l);
     }
     wmem_list_append(l, ev);
+    events_frame = pinfo->num;
 }
 
 wmem_list_t *
 sbd_frame_events(packet_info *pinfo)
 {
-    if (sbd_events_proto < 0)
+    if (sbd_events_proto < 0 || events_frame != pinfo->num)
         return NULL;
     return (wmem_list_t *)p_get_proto_data(pinfo->pool, pinfo, sbd_events_proto, 0);
 }
