@@ -652,6 +652,7 @@ dissect_element_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *et, proto_i
 
     case TVS_TAG_ROLES:
         m->roles = wmem_strbuf_new(pinfo->pool, "");
+        m->tap->has_roles = TRUE;
         if (len == 0) {
             expert_add_info(pinfo, ei, &ei_no_roles);
             proto_item_append_text(ei, ": none");

@@ -309,6 +309,46 @@ phone_for(const char *ip)
     return ph;
 }
 
+/* The phone behind `ip` that a MAC (from a file name, a TVS device name)
+ * names.  Phones are known by address, but one address can serve several
+ * phones in a capture: DHCP gives a released address to another phone, or
+ * a NAT puts several behind one.  A MAC that differs from the one the
+ * address's current phone has is another phone at that address, which
+ * becomes its current phone (what carries no MAC, such as a TLS session,
+ * goes to the current one). */
+static sbd_phone *
+phone_for_mac(const char *ip, const guint8 *mac)
+{
+    sbd_phone *ph = phone_for(ip);
+    guint i;
+
+    if (!ph || !mac)
+        return ph;
+    if (!ph->has_mac) {
+        memcpy(ph->mac, mac, 6);
+        ph->has_mac = TRUE;
+        return ph;
+    }
+    if (memcmp(ph->mac, mac, 6) == 0)
+        return ph;
+    for (i = 0; i < st.phones->len; i++) {
+        sbd_phone *o = g_ptr_array_index(st.phones, i);
+        if (o->has_mac && memcmp(o->mac, mac, 6) == 0 && strcmp(o->ip, ip) == 0) {
+            g_hash_table_replace(st.phones_by_ip, o->ip, o);
+            return o;
+        }
+    }
+    if (st.phones->len >= SBD_MAX_PHONES) {
+        cap_hit("phones per capture (" G_STRINGIFY(SBD_MAX_PHONES) ")");
+        return NULL;
+    }
+    g_hash_table_remove(st.phones_by_ip, ip);
+    ph = phone_for(ip);
+    memcpy(ph->mac, mac, 6);
+    ph->has_mac = TRUE;
+    return ph;
+}
+
 static sbd_frame_view *
 view_for(guint32 frame, sbd_phone *ph)
 {
@@ -371,13 +411,30 @@ is_trust_list(const sbd_file *f)
     return f->type == CISCOTL_TYPE_ITL || f->type == CISCOTL_TYPE_CTL;
 }
 
+/* Does the phone reject list `f` whatever its signer: its signature does
+ * not verify with the file's own signer record, or that record is not in
+ * it (the bad-signature finding).  A phone verifies a downloaded list's
+ * signature before it uses the list, and keeps the lists it had when that
+ * fails (Cisco's ITL troubleshooting; formats.md 2.3 says what is signed,
+ * not what a phone does on failure).  A list only cut off in the capture
+ * (signature incomplete) or with an algorithm not checked here is not
+ * taken as rejected. */
+static gboolean
+signature_rejected(const sbd_file *f)
+{
+    return f->sig_status == CISCOTL_SIG_INVALID || f->sig_status == CISCOTL_SIG_SIGNER_NOT_IN_FILE;
+}
+
 /* Did the phone accept list `f` by `frame`?  A first list is taken on trust
  * ("leap of faith"), a list signed by a certificate the phone already
  * trusts is accepted, and an untrusted one only once TVS vouched for its
- * signer; otherwise the phone keeps the lists it had. */
+ * signer; a list whose signature fails, never.  Otherwise the phone keeps
+ * the lists it had. */
 static gboolean
 accepted_by(const sbd_file *f, guint32 frame)
 {
+    if (signature_rejected(f))
+        return FALSE;
     if (f->trust == SBD_TRUST_FIRST || f->trust == SBD_TRUST_YES)
         return TRUE;
     return f->trust == SBD_TRUST_NO && f->tvs && f->tvs->answered && f->tvs->status == 0 &&
@@ -523,14 +580,14 @@ sbd_checks_file(guint32 frame, const char *client, const char *server, const cis
     sbd_file *f;
     sbd_frame_view *v;
 
+    guint8 mac[6];
+
     ensure_state();
     st.frame = frame;
-    ph = phone_for(client);
+    ph = phone_for_mac(client, ti && sbd_mac_from_name(ti->name, mac) ? mac : NULL);
     if (!ph || !ti || !room(ph->files, "files per phone (" G_STRINGIFY(SBD_MAX_ITEMS) ")"))
         return;
     f = copy_file(frame, server, ti);
-    if (!ph->has_mac && sbd_mac_from_name(f->name, ph->mac))
-        ph->has_mac = TRUE;
     g_ptr_array_add(ph->files, f);
     v = view_for(frame, ph);
     v->file = f;
@@ -550,10 +607,18 @@ sbd_checks_file(guint32 frame, const char *client, const char *server, const cis
             sbd_file *prev = !itl ? ctl : !ctl ? itl : (itl->frame > ctl->frame ? itl : ctl);
             f->prev_frame = prev->frame;
         }
-        if (f->sig_status == CISCOTL_SIG_INVALID || f->sig_status == CISCOTL_SIG_SIGNER_NOT_IN_FILE)
-            add_finding(SBD_F_LIST_BAD_SIGNATURE, frame, 0, ph,
-                        g_strdup_printf("%s %s: signature %s", ciscotl_file_type_str(f->type), f->name,
-                                        ciscotl_sig_status_str(f->sig_status)));
+        if (signature_rejected(f)) {
+            sbd_file *kept = latest_list(ph, f->type, frame, f);
+            add_finding(SBD_F_LIST_BAD_SIGNATURE, frame, kept ? kept->frame : 0, ph,
+                        kept ? g_strdup_printf("%s %s: signature %s; the phone rejects it and keeps the %s "
+                                               "in frame %u", ciscotl_file_type_str(f->type), f->name,
+                                               ciscotl_sig_status_str(f->sig_status),
+                                               ciscotl_file_type_str(f->type), kept->frame)
+                             : g_strdup_printf("%s %s: signature %s; the phone rejects it (no earlier %s of "
+                                               "it in the capture)", ciscotl_file_type_str(f->type), f->name,
+                                               ciscotl_sig_status_str(f->sig_status),
+                                               ciscotl_file_type_str(f->type)));
+        }
     } else if (f->sig_status == CISCOTL_SIG_SIGNER_NOT_IN_TRUST_LIST ||
                f->sig_status == CISCOTL_SIG_INVALID) {
         add_finding(SBD_F_SGN_SIGNER_NOT_TRUSTED, frame, ti->trust_list_frame, ph,
@@ -801,13 +866,9 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
 
     ensure_state();
     st.frame = frame;
-    ph = phone_for(client);
+    ph = phone_for_mac(client, ti && ti->has_mac ? ti->mac : NULL);
     if (!ph || !ti)
         return;
-    if (ti->has_mac && !ph->has_mac) {
-        memcpy(ph->mac, ti->mac, 6);
-        ph->has_mac = TRUE;
-    }
     if (ti->model && !ph->model)
         ph->model = g_strdup(ti->model);
 
@@ -848,6 +909,7 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
         x->answered = TRUE;
         x->resp_frame = frame;
         x->status = ti->has_status ? ti->status : SBD_TVS_NO_STATUS;
+        x->has_roles = ti->has_roles;
         x->n_roles = MIN(ti->n_roles, TVS_MAX_TAP_ROLES);
         memcpy(x->roles, ti->roles, x->n_roles);
         x->has_ttl = ti->has_ttl;

@@ -146,6 +146,7 @@ typedef struct sbd_exchange {
     unsigned serial_len;
     gboolean answered;
     unsigned status;            /* SBD_TVS_NO_STATUS: the answer had no readable Status */
+    gboolean has_roles;         /* the answer had a Roles element (maybe empty) */
     guint8 roles[TVS_MAX_TAP_ROLES];
     unsigned n_roles;
     gboolean has_ttl;

@@ -29,6 +29,7 @@ typedef struct {
     guint8 mac[6];
     gboolean has_status;
     unsigned status;
+    gboolean has_roles;           /* a Roles element, even an empty one */
     unsigned n_roles;
     guint8 roles[TVS_MAX_TAP_ROLES];
     gboolean has_ttl;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The per-capture caps (README, "Hardening"): 10,001 phones, each downloading
-# one small ITL by TFTP (RRQ, one DATA block, ACK), all in one capture.
+# one small ITL by TFTP (RRQ, five DATA blocks and their ACKs), all in one
+# capture.
 #
 #   * ciscotl keeps the last trust list of at most 10,000 clients (for
 #     checking their .sgn files): the 10,001st client's ITL gets the expert
@@ -11,22 +12,25 @@
 #     reported (sbd.capped) on the 10,001st phone's file, and itl-audit's
 #     JSON says "capped": true with 10,000 phones listed.
 #
-# The file is the first 492 bytes of test-captures/trustlist/
-# ITLSEP001122334455.tlv: its header (header length 0x01ec = 492, bytes 8-9
-# of the file, formats.md §3), i.e. an ITL with no records.  Phone i is
-# 10.(i >> 8).(i & 255).1 (i = 0..10000, so every address differs); the
-# TFTP server is 10.255.255.254.
+# The file is test-captures/trustlist/ITLSEPAABBCCDDEEFF.tlv (2,285 bytes:
+# 4 blocks of 512 and one of 237), the smallest committed ITL whose
+# signature verifies (test-captures/README.md): a list whose signature fails
+# is rejected by the phone, so it is not kept and counts for no cap.
+# Phone i is 10.(i >> 8).(i & 255).1 (i = 0..10000, so every address
+# differs); the TFTP server is 10.255.255.254.
 source "$(dirname "$0")/lib.sh"
 
 IA="$BUILD/tools/itl-audit/itl-audit"
-ITL="$CAPS/trustlist/ITLSEP001122334455.tlv"
-assert_eq "01ec" "$(xxd -p -s 8 -l 2 "$ITL")" "header length of the source ITL (hand-decoded)"
+ITL="$CAPS/trustlist/ITLSEPAABBCCDDEEFF.tlv"
+assert_eq "2285" "$(stat -c %s "$ITL")" "size of the source ITL (test-captures/README.md)"
 
 python3 - "$ITL" "$WORK/phones.pcap" "$SRC/tests/tools" <<'PY'
 import struct, sys
 sys.path.insert(0, sys.argv[3])
 from pcap_variants import ipv4_header
-body = open(sys.argv[1], "rb").read()[:492]
+body = open(sys.argv[1], "rb").read()
+blocks = [body[k:k + 512] for k in range(0, len(body), 512)]
+assert len(blocks) == 5 and len(blocks[-1]) == 237
 out = open(sys.argv[2], "wb")
 out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
 def pkt(t, src, sport, dst, dport, payload):
@@ -41,16 +45,19 @@ t = 0
 for i in range(10001):
     phone = [10, i >> 8, i & 255, 1]
     pkt(t, phone, 50000, server, 69, b"\x00\x01ITLSEP001122334455.tlv\x00octet\x00"); t += 1
-    pkt(t, server, 40000, phone, 50000, b"\x00\x03\x00\x01" + body); t += 1
-    pkt(t, phone, 50000, server, 40000, b"\x00\x04\x00\x01"); t += 1
+    for k, blk in enumerate(blocks, 1):
+        pkt(t, server, 40000, phone, 50000, struct.pack("!HH", 3, k) + blk); t += 1
+        pkt(t, phone, 50000, server, 40000, struct.pack("!HH", 4, k)); t += 1
 PY
 
-# The 10,001st phone's DATA block is frame 3 * 10000 + 2.
+# 11 frames per phone: the RRQ, then DATA k at 2k + 1 and its ACK; the
+# 10,001st phone's last DATA block (where the file is whole) is frame
+# 11 * 10000 + 10.
 bounded "tshark, 10,001 phones" 280 1500 "$SRC/tests/tshark.sh" "$BUILD" -r "$WORK/phones.pcap" \
     -Y 'ciscotl.clients_cap || sbd.capped' -T fields -e frame.number -e ip.dst -e _ws.expert.message
 out=$(grep -v '^tshark' "$BOUNDED_OUT" || true)
 assert_eq "1" "$(printf '%s\n' "$out" | grep -c .)" "one frame hits the caps"
-assert_eq "30002" "$(printf '%s\n' "$out" | cut -f1)" "the caps are hit on the 10,001st phone's file"
+assert_eq "110010" "$(printf '%s\n' "$out" | cut -f1)" "the caps are hit on the 10,001st phone's file"
 assert_eq "10.39.16.1" "$(printf '%s\n' "$out" | cut -f2)" "phone 10,000 (0-based) is 10.39.16.1"
 assert_contains "$out" "Trust lists of 10000 clients already kept" "ciscotl: the client cap"
 assert_contains "$out" "phones per capture (10000)" "sbd: the phone cap"

@@ -106,6 +106,24 @@ assert_contains "$OUT" "      remediation: " "text: remediation line"
 assert_contains "$OUT" "  timeline:" "text: timeline"
 assert_eq "summary: 1 input (0 unreadable), 2 phones, 8 files, 0 TVS sessions (none), 0 TVS exchanges, 5 findings (bad-signature 3, signer-untrusted 2)" \
     "$(tail -n 1 <<<"$OUT")" "text: summary line of tftp-variants.pcap"
+# A list whose signature fails is rejected: the phone keeps the last list
+# that verified (test-captures/README.md: ITLFile.tlv and the blank
+# ITLSEPAABBCCDDEEFF.tlv verify; -corrupt, -badsig and ITL-unknown-signer
+# (signer not in the file) do not, and come after them in this order).
+ia --json "$T/tftp-variants.pcap"
+assert_eq "ITLSEPAABBCCDDEEFF.tlv ITLSEPAABBCCDDEEFF.tlv ITLSEPAABBCCDDEEFF.tlv" \
+    "$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["inputs"][0]
+fs = d["phones"][0]["files"]; by = {f["frame"]: f["name"] for f in fs}
+print(" ".join(by.get(f["previous_list_frame"], "?") for f in fs
+               if f["name"] in ("ITLSEP001122334455-corrupt.tlv", "ITLSEP001122334455-badsig.tlv", "ITL-unknown-signer.tlv")))' "$WORK/out")" \
+    "tftp-variants: after a rejected list, the next is checked against the last list that verified"
+assert_eq "3 3" "$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["inputs"][0]
+fs = d["phones"][0]["files"]; keep = [f["frame"] for f in fs if f["name"] == "ITLSEPAABBCCDDEEFF.tlv"][0]
+bad = [f for f in d["findings"] if f["finding"] == "bad-signature"]
+print(len(bad), sum(1 for f in bad if f["related_frame"] == keep and "the phone rejects it and keeps the ITL in frame %d" % keep in f["detail"]))' "$WORK/out")" \
+    "tftp-variants: each bad-signature finding names the ITL the phone keeps"
 for cap in http-6970.pcap tftp-blksize.pcap tftp-itl-ctl-sgn.pcap; do
     ia -q "$T/$cap"
     assert_eq 0 "$RC" "$cap: no findings -> 0"

@@ -53,11 +53,19 @@ for cap in tls_status_badlen tls_resp_empty_body; do
     ia --json --keylog "$KEYS" "$X/$cap.pcapng"
     assert_eq "True None" "$(jpy "str(d['inputs'][0]['phones'][0]['exchanges'][0]['answered'])+' '+str(d['inputs'][0]['phones'][0]['exchanges'][0]['status'])")" \
         "$cap: answered, status null (none on the wire)"
+    # tls_scen3.py: tls_status_badlen's answer has Roles 08 00 01 07; the
+    # empty body has no Roles element: null, not [] (an empty element).
+    if [ "$cap" = tls_status_badlen ]; then want="[7]"; else want="None"; fi
+    assert_eq "$want" "$(jpy "(lambda r: str([x['code'] for x in r]) if r is not None else 'None')(d['inputs'][0]['phones'][0]['exchanges'][0]['roles'])")" \
+        "$cap: roles as on the wire"
     assert_contains "$(jpy "[f['detail'] for f in d['inputs'][0]['findings'] if f['finding']=='tvs-invalid'][0]")" \
         "without a readable Status element" "$cap: tvs-invalid says why"
     ia --keylog "$KEYS" "$X/$cap.pcapng"
     assert_contains "$OUT" "answer: no readable status" "$cap: text report"
     assert_not_contains "$OUT" "status 1" "$cap: no status 1 invented"
+    if [ "$cap" = tls_resp_empty_body ]; then
+        assert_contains "$OUT" "roles absent" "$cap: text report says the Roles element is absent"
+    fi
 done
 
 # --- Serials without the DER sign byte (tools/itl-audit/README.md) -----------
@@ -238,5 +246,21 @@ assert_eq "False" "$(jpy "d['inputs'][0]['phones'][0]['exchanges'][0]['answered'
 # A whole exchange has no tvs-cut-off.
 ia --json --keylog "$KEYS" "$X/tls_match.pcapng"
 assert_eq "0" "$(jpy "sum(1 for f in d['inputs'][0]['findings'] if f['finding']=='tvs-cut-off')")" "tls_match: nothing cut off"
+
+# --- One address, two phones (test-captures/README.md, xcheck/plumbing) ----------
+# Phones are told apart by the MAC of their ITLSEP<MAC>.tlv names (formats.md 3.3).
+P="$CAPS/xcheck/plumbing"
+for cap in v16c_two_macs_same_ip:"10.1.2.3 aa:bb:cc:dd:ee:ff ITLSEPAABBCCDDEEFF.tlv 20 bb24c04fec311c93fcf0610ae2451b0e first-file|10.1.2.3 00:11:22:33:44:55 ITLSEP001122334455.tlv 41 231f2f73c535d34b69f539afdafca081 first-file" \
+           v16d_dhcp_ip_reuse_two_phones:"10.1.2.3 00:11:22:33:0a:01 ITLSEP001122330A01.tlv 30 6f1186c7f316b54658174e9f4704af9e first-file|10.1.2.3 00:11:22:33:0b:01 ITLSEP001122330B01.tlv 55 3be8bd1db892df2e8968a391d684ab06 first-file"; do
+    name=${cap%%:*}; want=${cap#*:}
+    ia --json "$P/$name.pcap"
+    assert_eq 0 "$RC" "$name: no finding, exit 0"
+    assert_eq "$want" "$(jpy "'|'.join(' '.join([p['ip'], p['mac'] or '-'] + [' '.join([f['name'], str(f['frame']), f['md5'], f['signer_trusted']]) for f in p['files']]) for p in d['inputs'][0]['phones'])")" \
+        "$name: one phone per MAC at the one address, each with its own first ITL"
+    tshark_out=$("$SRC/tests/tshark.sh" "$BUILD" -r "$P/$name.pcap" -Y ciscotl -T fields -e frame.number -e ciscotl.phone_mac -e sbd.phone.mac)
+    while IFS=$'\t' read -r fr cmac smac; do
+        assert_eq "$cmac" "$smac" "$name frame $fr: the sbd layer's phone is the file's MAC"
+    done <<<"$tshark_out"
+done
 
 finish

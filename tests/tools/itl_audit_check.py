@@ -433,7 +433,8 @@ def check_tvs(path, caps, mode):
         eq("00:a1:b2:c3:d4:e5", ph["mac"], mode + ": MAC from the device name")
         eq("7841", ph["model"], mode + ": model")
         exp = {"request_frame": 9, "response_frame": 11, "command": "verify", "command_code": 1,
-               "request_id": 1003, "answered": True, "status": 1, "roles": [], "ttl": None,
+               # frame 11: body 4 bytes, "status 1; no roles, no TTL" (test-captures/README.md)
+               "request_id": 1003, "answered": True, "status": 1, "roles": None, "ttl": None,
                "serial": cert_serial(os.path.join(D, "rogue.example.invalid.pem"))}
         eq(1, len(ph["exchanges"]), mode + ": one exchange")
         for k, v in exp.items():
@@ -515,7 +516,9 @@ AUDIT = {
                   ("ITL", "ITLSEP001122331101.tlv", "a-itl.tlv", A, 25, "yes", "valid"),
                   ("CTL", "CTLSEP001122331101.tlv", "b-ctl.tlv", B, 34, "no", "valid")],
         "sessions": [41], "itl_frame": 25,
-        "exchanges": [("query", 45, 46, 1, [], None)],
+        # the answer is `57 01 04 00` (test-captures/README.md): a Status
+        # element and nothing else, so no Roles element: roles null
+        "exchanges": [("query", 45, 46, 1, None, None)],
         "followup": {34: (45, 1)}, "query_serial": "itlrecovery-b"},
     ("site-a/same-name-different-content.pcap", "127.0.12.1"): {
         "files": [("ITL", "ITLFile.tlv", "a-itl.tlv", A, 14, "first-file", "valid"),

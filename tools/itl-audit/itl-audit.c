@@ -48,6 +48,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -192,6 +193,7 @@ typedef struct {
     char *serial;
     gboolean answered;
     unsigned status;
+    gboolean has_roles;
     guint8 roles[TVS_MAX_TAP_ROLES];
     unsigned n_roles;
     gboolean has_ttl;
@@ -467,6 +469,7 @@ copy_exchange(const sbd_exchange *x)
     r->serial = serial_or_null(x->serial, x->serial_len);
     r->answered = x->answered;
     r->status = x->status;
+    r->has_roles = x->has_roles;
     r->n_roles = MIN(x->n_roles, (unsigned)TVS_MAX_TAP_ROLES);
     memcpy(r->roles, x->roles, r->n_roles);
     r->has_ttl = x->has_ttl;
@@ -822,7 +825,8 @@ text_exchange(FILE *o, const rp_exchange *x)
     fprintf(o, "      subject %s\n      issuer %s\n      serial %s\n", T(x->subject), T(x->issuer),
             x->serial ? x->serial : "-");
     if (x->answered) {
-        fprintf(o, "      answer: %s, roles %s", status_text(x->status), roles_text(x->roles, x->n_roles));
+        fprintf(o, "      answer: %s, roles %s", status_text(x->status),
+                x->has_roles ? roles_text(x->roles, x->n_roles) : "absent");
         if (x->has_ttl)
             fprintf(o, ", TTL %u s", x->ttl);
         fputc('\n', o);
@@ -1247,14 +1251,18 @@ json_exchange(const rp_exchange *x)
             jw_uint("status", x->status);
         else
             jw_null("status");
-        jw_arr("roles");
-        for (i = 0; i < x->n_roles; i++) {
-            jw_obj(NULL);
-            jw_uint("code", x->roles[i]);
-            jw_str("name", sbd_role_name(x->roles[i]));
-            jw_end_obj();
+        if (x->has_roles) {
+            jw_arr("roles");
+            for (i = 0; i < x->n_roles; i++) {
+                jw_obj(NULL);
+                jw_uint("code", x->roles[i]);
+                jw_str("name", sbd_role_name(x->roles[i]));
+                jw_end_obj();
+            }
+            jw_end_arr();
+        } else {
+            jw_null("roles");
         }
-        jw_end_arr();
         if (x->has_ttl)
             jw_uint("ttl", x->ttl);
         else
@@ -2749,7 +2757,11 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
         char *why = wtap_error_text(err, r->open_err_info);
         reader_finish(r, FALSE);
         progress(it->path, idx, count, 0, TRUE);
-        if (!named && err == WTAP_ERR_FILE_UNKNOWN_FORMAT) {
+        /* In a walk, a file that is no capture, or that cannot be opened at
+         * all (a key of mode 600 next to the captures, for a user other
+         * than its owner), is skipped like any entry that cannot be
+         * accessed: only capture names are worth an error. */
+        if (!named && (err == WTAP_ERR_FILE_UNKNOWN_FORMAT || err == EACCES || err == EPERM || err == ENOENT)) {
             g_free(why);
             return NULL;
         }
@@ -3559,15 +3571,20 @@ static gboolean
 worker_spawn(worker_t *w, worker_t *all, unsigned nall)
 {
     int sv[2];
-    pid_t pid;
+    pid_t pid, parent;
     unsigned i;
 
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return FALSE;
     fflush(stdout);
     fflush(stderr);
+    parent = getpid();
     pid = fork();
     if (pid == 0) {
+        /* A worker never outlives the main process (killed, or stopped by
+         * a signal sent to it alone): nobody would read its result. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(5);
         close(sv[0]);
         for (i = 0; i < nall; i++)
             if (all[i].alive)
