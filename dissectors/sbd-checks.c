@@ -920,11 +920,18 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
             char *what = x->status == SBD_TVS_NO_STATUS
                              ? g_strdup("without a readable Status element (not a \"valid\" for the phone)")
                              : g_strdup_printf("status %u", x->status);
-            add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph,
-                        g_strdup_printf("TVS %s answered %s for %s (issuer %s, serial %s)",
-                                        x->command == TVS_CMD_QUERY_REQUEST ? "query" : "verify",
-                                        what, x->subject ? x->subject : "?",
-                                        x->issuer ? x->issuer : "?", sn));
+            const char *cmd = x->command == TVS_CMD_QUERY_REQUEST ? "query" : "verify";
+            if (x->subject || x->issuer || x->serial)
+                add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph,
+                            g_strdup_printf("TVS %s answered %s for %s (issuer %s, serial %s)", cmd, what,
+                                            x->subject ? x->subject : "?", x->issuer ? x->issuer : "?", sn));
+            else if (x->req_frame)
+                add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph,
+                            g_strdup_printf("TVS %s answered %s (the request in frame %u has no readable "
+                                            "subject, issuer or serial)", cmd, what, x->req_frame));
+            else
+                add_finding(SBD_F_TVS_INVALID, frame, 0, ph,
+                            g_strdup_printf("TVS %s answered %s (its request was not seen)", cmd, what));
             g_free(what);
             g_free(sn);
         }
@@ -987,7 +994,7 @@ sbd_checks_finish(void)
         sbd_phone *ph = g_ptr_array_index(st.phones, p);
         partial_findings(ph);
         gboolean untrusted_signer = FALSE, tvs_mismatch = FALSE, blank_itl = FALSE, has_ctl = FALSE;
-        guint32 untrusted_frame = 0, blank_frame = 0;
+        guint32 untrusted_frame = 0, blank_frame = 0, mismatch_frame = 0, ctl_frame = 0;
 
         /* Sessions with no earlier ITL: compare with a later one, marked. */
         for (i = 0; i < ph->sessions->len; i++) {
@@ -1000,13 +1007,19 @@ sbd_checks_finish(void)
                 }
                 session_verdict_findings(ph, s);
             }
-            if (s->verdict == SBD_TVS_SERIAL_MISMATCH || s->verdict == SBD_TVS_HASH_MISMATCH)
+            if (s->verdict == SBD_TVS_SERIAL_MISMATCH || s->verdict == SBD_TVS_HASH_MISMATCH) {
+                if (!tvs_mismatch)
+                    mismatch_frame = s->frame;
                 tvs_mismatch = TRUE;
+            }
         }
         for (i = 0; i < ph->files->len; i++) {
             sbd_file *f = g_ptr_array_index(ph->files, i);
-            if (f->type == CISCOTL_TYPE_CTL && !f->blank_itl)
+            if (f->type == CISCOTL_TYPE_CTL && !f->blank_itl) {
                 has_ctl = TRUE;
+                if (!blank_itl)
+                    ctl_frame = f->frame;   /* the CTL in place when the blank ITL came */
+            }
             if (f->type == CISCOTL_TYPE_ITL && f->blank_itl) {
                 blank_itl = TRUE;
                 blank_frame = f->frame;
@@ -1029,13 +1042,22 @@ sbd_checks_finish(void)
             }
         }
         if (untrusted_signer && tvs_mismatch)
-            add_finding(SBD_F_CM_TVS_REPLACED, untrusted_frame, 0, ph,
-                        g_strdup_printf("phone %s: new trust-list signer unknown and TVS certificate "
-                                        "mismatch", ph->ip));
+            add_finding(SBD_F_CM_TVS_REPLACED, untrusted_frame, mismatch_frame, ph,
+                        g_strdup_printf("phone %s: new trust-list signer unknown (frame %u) and TVS certificate "
+                                        "mismatch (TVS session in frame %u)", ph->ip, untrusted_frame,
+                                        mismatch_frame));
+        if (blank_itl && has_ctl && !ctl_frame) {
+            /* no CTL before the blank ITL: the first one after it */
+            for (i = 0; i < ph->files->len && !ctl_frame; i++) {
+                const sbd_file *f = g_ptr_array_index(ph->files, i);
+                if (f->type == CISCOTL_TYPE_CTL && !f->blank_itl)
+                    ctl_frame = f->frame;
+            }
+        }
         if (blank_itl && has_ctl)
-            add_finding(SBD_F_BLANK_ITL_WITH_CTL, blank_frame, 0, ph,
-                        g_strdup_printf("phone %s: blank ITL in frame %u while a CTL is in place", ph->ip,
-                                        blank_frame));
+            add_finding(SBD_F_BLANK_ITL_WITH_CTL, blank_frame, ctl_frame, ph,
+                        g_strdup_printf("phone %s: blank ITL in frame %u while a CTL is in place (CTL in "
+                                        "frame %u)", ph->ip, blank_frame, ctl_frame));
     }
 }
 

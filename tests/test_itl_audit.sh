@@ -292,6 +292,16 @@ if [ -f "$AU/expected.tsv" ]; then
     cp "$WORK/out" "$WORK/audit.json"
     pycheck schema "$WORK/audit.json" "$VERSION"
     pycheck audit "$WORK/audit.json" "$CAPS"
+    # Related frames of the per-phone findings (test-captures/README.md, the
+    # scenario table): cm-and-tvs-replaced: the untrusted new ITL ends in
+    # frame 21, the TVS certificate is in frame 28; migration-rollback-fails:
+    # blank ITL in frame 17, CTL in frame 10.
+    assert_eq "21 28|17 10" "$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+fs = {(i["path"].rsplit("/", 1)[-1], f["finding"]): f for i in d["inputs"] for f in i["findings"]}
+print("|".join("%s %s" % (fs[k]["frame"], fs[k]["related_frame"]) for k in
+      [("cm-and-tvs-replaced.pcap", "cm-and-tvs-replaced"), ("migration-rollback-fails.pcap", "blank-itl-with-ctl")]))' "$WORK/audit.json")" \
+        "audit/: cm-and-tvs-replaced and blank-itl-with-ctl name their related frames"
     ia --json --keylog "$AU/site-a/tls13/cert-hidden.keys-withheld" "$AU/site-a/tls13/cert-hidden.pcap"
     assert_eq 0 "$RC" "cert-hidden.pcap with the withheld key log: match, no finding -> 0"
     pycheck audit "$WORK/out" "$CAPS" withheld
