@@ -263,4 +263,15 @@ for cap in v16c_two_macs_same_ip:"10.1.2.3 aa:bb:cc:dd:ee:ff ITLSEPAABBCCDDEEFF.
     done <<<"$tshark_out"
 done
 
+# The pre-filter's clock: a 130 s pause, a one-day jump (test-captures/README.md).
+for name in v24a_gap130s_midtransfer v31e_ts_jump_fwd_1day_mid; do
+    ia --json "$P/$name.pcap"
+    assert_eq "10.1.2.3 00:11:22:33:44:55 CTLSEP001122334455.tlv 38 ITLSEP001122334455.tlv 69" \
+        "$(jpy "'|'.join(' '.join([p['ip'], p['mac'] or '-'] + [f['name'] + ' ' + str(f['frame']) for f in p['files']]) for p in d['inputs'][0]['phones'])")" \
+        "$name: both files of the phone, through the pause or jump"
+    cp "$WORK/out" "$WORK/with.json"
+    ia --json --no-prefilter "$P/$name.pcap"
+    cmp -s "$WORK/with.json" "$WORK/out" && pass || fail "$name: JSON differs with --no-prefilter"
+done
+
 finish

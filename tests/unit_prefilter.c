@@ -264,7 +264,13 @@ new_state(gboolean tls_any)
     pf_config_add_tcp(&cfg, 2445);
     pf_config_add_tcp(&cfg, 6970);
     cfg.tls_any_port = tls_any;
-    return pf_new(&cfg);
+    {
+        /* The timeout tests jump the clock: no step limit (test_clock_step
+         * checks the limit). */
+        pf_state *st = pf_new(&cfg);
+        pf_set_max_clock_step(st, G_GINT64_CONSTANT(1) << 40);
+        return st;
+    }
 }
 
 /* ---- tests ------------------------------------------------------------------ */
@@ -697,6 +703,38 @@ test_config(void)
     CHECK(!pf_config_covers(&a, &b), "TLS on any port is not covered by a filter without it");
 }
 
+/* The clock of the timeouts moves on by at most PF_MAX_CLOCK_STEP per
+ * record: a jump of the capture's clock, or minutes of silence, in the
+ * middle of a transfer does not end it; traffic that goes on does. */
+static void
+test_clock_step(void)
+{
+    pf_config cfg;
+    pf_state *st;
+    buf r = rrq("ITLSEP001122334455.tlv", "octet", NULL, NULL), m = rtp(), d, f, bg;
+    gint64 t;
+    gboolean dropped = FALSE;
+
+    pf_config_init(&cfg);
+    pf_config_add_udp(&cfg, 69);
+    st = pf_new(&cfg);
+    f = eu(A4, 40000, B4, 69, &r);
+    CHECK(rec(st, WTAP_ENCAP_ETHERNET, &f, 1000), "clock: RRQ kept");
+    d = tftp_data(1, 512);
+    f = eu(B4, 50000, A4, 40000, &d);
+    CHECK(rec(st, WTAP_ENCAP_ETHERNET, &f, 1000), "clock: first block kept");
+    CHECK(rec(st, WTAP_ENCAP_ETHERNET, &f, 1000 + 86400), "clock: a block after the clock jumped a day kept");
+    CHECK(rec(st, WTAP_ENCAP_ETHERNET, &f, 1000 + 86400 + 3 * PF_TFTP_IDLE),
+          "clock: a block after minutes of silence kept");
+    /* Other traffic every second: the clock moves on, the idle transfer ends. */
+    bg = eu(A4, 16384, C4, 16386, &m);
+    for (t = 1; t <= 2 * PF_TFTP_IDLE; t++)
+        rec(st, WTAP_ENCAP_ETHERNET, &bg, 1000 + 86400 + 3 * PF_TFTP_IDLE + t);
+    dropped = !rec(st, WTAP_ENCAP_ETHERNET, &f, 1000 + 86400 + 5 * PF_TFTP_IDLE + 1);
+    CHECK(dropped, "clock: after %d s of other traffic the idle transfer is forgotten", 2 * PF_TFTP_IDLE);
+    pf_free(st);
+}
+
 int
 main(void)
 {
@@ -704,6 +742,7 @@ main(void)
     test_link_layers();
     test_tftp_tracking();
     test_tftp_table_full();
+    test_clock_step();
     test_tcp();
     test_fragments();
     test_ipv6_icmp_tunnels();

@@ -95,7 +95,10 @@ enum { K_TFTP = 1, K_TCP = 2, K_FRAG4 = 3, K_FRAG6 = 4 };
 
 struct pf_state {
     pf_config cfg;
-    gint64 now;
+    gint64 now;                 /* the clock of the timeouts (PF_MAX_CLOCK_STEP) */
+    gint64 last_ts;             /* the latest record time stamp */
+    gint64 max_step;
+    gboolean started;
     gint64 next_sweep;
     pf_table tftp, tcp, frag;
     pf_stats stats;
@@ -286,7 +289,14 @@ pf_new(const pf_config *cfg)
     st->frag.max = PF_MAX_FRAG;
     st->tftp.overflow_until = st->tcp.overflow_until = G_MININT64;
     st->next_sweep = G_MININT64;
+    st->max_step = PF_MAX_CLOCK_STEP;
     return st;
+}
+
+void
+pf_set_max_clock_step(pf_state *st, gint64 step)
+{
+    st->max_step = step > 0 ? step : 1;
 }
 
 void
@@ -1108,8 +1118,14 @@ pf_record(pf_state *st, int encap, const guint8 *data, guint32 caplen, gint64 ts
     int v;
 
     st->stats.records++;
-    if (ts_sec > st->now)
-        st->now = ts_sec;
+    if (!st->started) {
+        st->started = TRUE;
+        st->now = st->last_ts = ts_sec;
+    } else if (ts_sec > st->last_ts) {
+        gint64 d = ts_sec - st->last_ts;
+        st->now += d < st->max_step ? d : st->max_step;
+        st->last_ts = ts_sec;
+    }
     if (st->now >= st->next_sweep)
         sweep(st);
     c.st = st;

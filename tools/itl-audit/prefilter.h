@@ -70,9 +70,20 @@ typedef struct pf_state pf_state;
 #define PF_TCP_LINGER 10
 #define PF_FRAG_IDLE 60
 #define PF_FRAG_LINGER 2
+/* The timeouts run on a clock of the records' time stamps that moves on by
+ * at most this much from one record to the next: a capture whose clock
+ * jumps (an NTP step, captures merged from hosts that disagree) or that
+ * is silent for minutes in the middle of a transfer does not make the
+ * pre-filter forget a conversation that epan, which sees everything
+ * without it, still follows.  Normal traffic moves the clock on as its
+ * time stamps do; a silent capture only keeps its (bounded) entries
+ * longer, and keeping more never changes a verdict. */
+#define PF_MAX_CLOCK_STEP 5
 
 pf_state *pf_new(const pf_config *cfg);
 void pf_free(pf_state *st);
+/* For tests of the timeouts: the clock's largest step (PF_MAX_CLOCK_STEP). */
+void pf_set_max_clock_step(pf_state *st, gint64 step);
 /* Switch TLS tracking on other ports on (decryption secrets appeared). */
 void pf_enable_tls_any_port(pf_state *st);
 
