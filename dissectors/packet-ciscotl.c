@@ -346,6 +346,12 @@ static const char *const sig_status_text[] = {
     [CISCOTL_SIG_MISSING] = "no signature",
 };
 
+gboolean
+ciscotl_sig_rejected(ciscotl_sig_status s)
+{
+    return s == CISCOTL_SIG_INVALID || s == CISCOTL_SIG_SIGNER_NOT_IN_FILE;
+}
+
 const char *
 ciscotl_sig_status_str(ciscotl_sig_status s)
 {
@@ -1738,10 +1744,9 @@ dissect_ciscotl_file(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const 
                                                     : "absent");
 
     /* A list whose own signature fails is rejected by the phone, which keeps
-     * the lists it had (as sbd-checks.c signature_rejected()): signed files
-     * are checked against those. */
+     * the lists it had: signed files are checked against those. */
     if ((f.type == CISCOTL_TYPE_ITL || f.type == CISCOTL_TYPE_CTL) && !PINFO_FD_VISITED(pinfo) &&
-        status != CISCOTL_SIG_INVALID && status != CISCOTL_SIG_SIGNER_NOT_IN_FILE &&
+        !ciscotl_sig_rejected(status) &&
         !remember_trust_list(pinfo, &f))
         p_add_proto_data(wmem_file_scope(), pinfo, proto_ciscotl,
                          KEY_CLIENT_CAP + (guint32)pinfo->curr_layer_num, GUINT_TO_POINTER(1));

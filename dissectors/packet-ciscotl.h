@@ -27,6 +27,9 @@ typedef enum {
 } ciscotl_sig_status;
 
 const char *ciscotl_sig_status_str(ciscotl_sig_status s);
+/* A trust list with this status fails its own signature (invalid, or its
+ * signer is not in it): a phone rejects it and keeps the lists it had. */
+gboolean ciscotl_sig_rejected(ciscotl_sig_status s);
 const char *ciscotl_file_type_str(ciscotl_file_type t);
 
 /* What the dissector hands to the "ciscotl" tap for every file (packet

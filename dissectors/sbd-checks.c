@@ -284,6 +284,8 @@ cap_hit(const char *what)
     }
 }
 
+static sbd_phone *phone_new(const char *ip);
+
 static sbd_phone *
 phone_for(const char *ip)
 {
@@ -293,8 +295,16 @@ phone_for(const char *ip)
     if (!ip || !*ip)
         return NULL;
     ph = g_hash_table_lookup(st.phones_by_ip, ip);
-    if (ph)
-        return ph;
+    return ph ? ph : phone_new(ip);
+}
+
+/* A new phone at `ip`, which becomes the address's current phone; NULL at
+ * the cap. */
+static sbd_phone *
+phone_new(const char *ip)
+{
+    sbd_phone *ph;
+
     if (st.phones->len >= SBD_MAX_PHONES) {
         cap_hit("phones per capture (" G_STRINGIFY(SBD_MAX_PHONES) ")");
         return NULL;
@@ -305,7 +315,7 @@ phone_for(const char *ip)
     ph->sessions = g_ptr_array_new_with_free_func(session_free);
     ph->exchanges = g_ptr_array_new_with_free_func(exchange_free);
     g_ptr_array_add(st.phones, ph);
-    g_hash_table_insert(st.phones_by_ip, ph->ip, ph);
+    g_hash_table_replace(st.phones_by_ip, ph->ip, ph);
     return ph;
 }
 
@@ -338,14 +348,11 @@ phone_for_mac(const char *ip, const guint8 *mac)
             return o;
         }
     }
-    if (st.phones->len >= SBD_MAX_PHONES) {
-        cap_hit("phones per capture (" G_STRINGIFY(SBD_MAX_PHONES) ")");
-        return NULL;
+    ph = phone_new(ip);
+    if (ph) {
+        memcpy(ph->mac, mac, 6);
+        ph->has_mac = TRUE;
     }
-    g_hash_table_remove(st.phones_by_ip, ip);
-    ph = phone_for(ip);
-    memcpy(ph->mac, mac, 6);
-    ph->has_mac = TRUE;
     return ph;
 }
 
@@ -422,7 +429,7 @@ is_trust_list(const sbd_file *f)
 static gboolean
 signature_rejected(const sbd_file *f)
 {
-    return f->sig_status == CISCOTL_SIG_INVALID || f->sig_status == CISCOTL_SIG_SIGNER_NOT_IN_FILE;
+    return ciscotl_sig_rejected(f->sig_status);
 }
 
 /* Did the phone accept list `f` by `frame`?  A first list is taken on trust
@@ -579,7 +586,6 @@ sbd_checks_file(guint32 frame, const char *client, const char *server, const cis
     sbd_phone *ph;
     sbd_file *f;
     sbd_frame_view *v;
-
     guint8 mac[6];
 
     ensure_state();
@@ -921,17 +927,16 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
                              ? g_strdup("without a readable Status element (not a \"valid\" for the phone)")
                              : g_strdup_printf("status %u", x->status);
             const char *cmd = x->command == TVS_CMD_QUERY_REQUEST ? "query" : "verify";
+            char *detail;
             if (x->subject || x->issuer || x->serial)
-                add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph,
-                            g_strdup_printf("TVS %s answered %s for %s (issuer %s, serial %s)", cmd, what,
-                                            x->subject ? x->subject : "?", x->issuer ? x->issuer : "?", sn));
+                detail = g_strdup_printf("TVS %s answered %s for %s (issuer %s, serial %s)", cmd, what,
+                                         x->subject ? x->subject : "?", x->issuer ? x->issuer : "?", sn);
             else if (x->req_frame)
-                add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph,
-                            g_strdup_printf("TVS %s answered %s (the request in frame %u has no readable "
-                                            "subject, issuer or serial)", cmd, what, x->req_frame));
+                detail = g_strdup_printf("TVS %s answered %s (the request in frame %u has no readable "
+                                         "subject, issuer or serial)", cmd, what, x->req_frame);
             else
-                add_finding(SBD_F_TVS_INVALID, frame, 0, ph,
-                            g_strdup_printf("TVS %s answered %s (its request was not seen)", cmd, what));
+                detail = g_strdup_printf("TVS %s answered %s (its request was not seen)", cmd, what);
+            add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph, detail);
             g_free(what);
             g_free(sn);
         }
@@ -994,7 +999,7 @@ sbd_checks_finish(void)
         sbd_phone *ph = g_ptr_array_index(st.phones, p);
         partial_findings(ph);
         gboolean untrusted_signer = FALSE, tvs_mismatch = FALSE, blank_itl = FALSE, has_ctl = FALSE;
-        guint32 untrusted_frame = 0, blank_frame = 0, mismatch_frame = 0, ctl_frame = 0;
+        guint32 untrusted_frame = 0, blank_frame = 0, mismatch_frame = 0, ctl_frame = 0, first_ctl = 0;
 
         /* Sessions with no earlier ITL: compare with a later one, marked. */
         for (i = 0; i < ph->sessions->len; i++) {
@@ -1017,6 +1022,8 @@ sbd_checks_finish(void)
             sbd_file *f = g_ptr_array_index(ph->files, i);
             if (f->type == CISCOTL_TYPE_CTL && !f->blank_itl) {
                 has_ctl = TRUE;
+                if (!first_ctl)
+                    first_ctl = f->frame;
                 if (!blank_itl)
                     ctl_frame = f->frame;   /* the CTL in place when the blank ITL came */
             }
@@ -1046,14 +1053,8 @@ sbd_checks_finish(void)
                         g_strdup_printf("phone %s: new trust-list signer unknown (frame %u) and TVS certificate "
                                         "mismatch (TVS session in frame %u)", ph->ip, untrusted_frame,
                                         mismatch_frame));
-        if (blank_itl && has_ctl && !ctl_frame) {
-            /* no CTL before the blank ITL: the first one after it */
-            for (i = 0; i < ph->files->len && !ctl_frame; i++) {
-                const sbd_file *f = g_ptr_array_index(ph->files, i);
-                if (f->type == CISCOTL_TYPE_CTL && !f->blank_itl)
-                    ctl_frame = f->frame;
-            }
-        }
+        if (!ctl_frame)
+            ctl_frame = first_ctl;  /* no CTL before the blank ITL: the first one after it */
         if (blank_itl && has_ctl)
             add_finding(SBD_F_BLANK_ITL_WITH_CTL, blank_frame, ctl_frame, ph,
                         g_strdup_printf("phone %s: blank ITL in frame %u while a CTL is in place (CTL in "
