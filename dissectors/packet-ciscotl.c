@@ -1851,6 +1851,37 @@ struct sbd_tftpinfo {
     const char *filename;
 };
 
+/* What TFTP's Export Objects tap ("tftp_eo") takes: the same three members
+ * in the same order as TFTP's own (private) struct, read from the 4.0, 4.4
+ * and 4.6 sources.  Its listener g_free()s the name and keeps the data. */
+struct sbd_tftp_eo {
+    gchar *filename;
+    guint32 payload_len;
+    guint8 *payload_data;
+};
+
+static int tftp_eo_tap = -1;
+
+/* TFTP offers a file in File > Export Objects > TFTP only when no heuristic
+ * claimed it, so a trust list decoded here would vanish from that list (and
+ * from tshark --export-objects tftp).  Hand it to TFTP's tap ourselves,
+ * when that tap has a listener and the whole file is in the capture. */
+static void
+offer_tftp_export(tvbuff_t *tvb, packet_info *pinfo, const char *name)
+{
+    struct sbd_tftp_eo *eo;
+    guint len = tvb_captured_length(tvb);
+
+    if (tftp_eo_tap < 0 || !name || !have_tap_listener(tftp_eo_tap) ||
+        len == 0 || len != tvb_reported_length(tvb))
+        return;
+    eo = wmem_new(pinfo->pool, struct sbd_tftp_eo);
+    eo->filename = g_strdup(name);
+    eo->payload_len = len;
+    eo->payload_data = (guint8 *)tvb_memdup(NULL, tvb, 0, len);
+    tap_queue_packet(tftp_eo_tap, pinfo, eo);
+}
+
 static sbd_heur_ret_t
 dissect_ciscotl_tftp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
@@ -1859,6 +1890,7 @@ dissect_ciscotl_tftp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 
     if (!looks_like_ciscotl(tvb, name_is_ours(name)))
         return FALSE;
+    offer_tftp_export(tvb, pinfo, name);
     dissect_ciscotl_file(tvb, pinfo, tree, name);
     return TRUE;
 }
@@ -2076,6 +2108,7 @@ proto_reg_handoff_ciscotl(void)
     xml_handle = find_dissector("xml");
     data_handle = find_dissector("data");
 
+    tftp_eo_tap = find_tap_id("tftp_eo");
     heur_dissector_add("tftp", dissect_ciscotl_tftp_heur, "Cisco trust list / signed file over TFTP",
                        "ciscotl_tftp", proto_ciscotl, HEURISTIC_ENABLE);
     heur_dissector_add("http", dissect_ciscotl_heur, "Cisco trust list / signed file over HTTP",

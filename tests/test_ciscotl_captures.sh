@@ -144,4 +144,25 @@ assert_contains "$(ts -r "$T/tftp-variants.pcap")" "ITL ITLSEPAABBCCDDEEFF.tlv, 
 assert_eq "1" "$(ts -r "$T/ITLSEP001122334455.tlv" -T fields -e ciscotl.signature.record)" "signer record"
 assert_contains "$(ts -r "$T/ITLSEP001122334455.tlv" -V)" "Record 1: SAST, CN=ITLRECOVERY_cucm-a-pub.example.com;OU=UC;O=Example;L=Auckland;ST=AKL;C=NZ, serial 81a395c7d2e04f6b8a1c3e5f7092b4d6 [signer of this file]" "signer record marked"
 
+# File > Export Objects > TFTP keeps every file that ciscotl decodes: each
+# exported file is byte-identical to the file tftpd served (the committed
+# source files, test-captures/README.md "Captures"), in one and two passes.
+for two in "" -2; do
+    for cap in tftp-itl-ctl-sgn tftp-blksize tftp-variants; do
+        eo="$WORK/eo-$cap$two"
+        mkdir -m 777 "$eo"    # tshark may run as an unprivileged user
+        ts -r "$T/$cap.pcap" $two -q --export-objects "tftp,$eo" >/dev/null 2>&1 || true
+        case $cap in
+        tftp-itl-ctl-sgn) want="CTLSEP001122334455.tlv ITLSEP001122334455.tlv SEP001122334455.cnf.xml.sgn" ;;
+        tftp-blksize) want="ITLSEP001122334455.tlv" ;;
+        tftp-variants) want="ITL-sha256.tlv ITL-sha512-legacy.tlv ITL-unknown-signer.tlv ITLFile.tlv ITLSEP001122334455-badsig.tlv ITLSEP001122334455-corrupt.tlv ITLSEPAABBCCDDEEFF.tlv SEP001122334455.cnf.xml.enc.sgn" ;;
+        esac
+        assert_eq "$want" "$(cd "$eo" && ls | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" "export objects tftp $cap $two: file names"
+        for f in $want; do
+            [ -f "$eo/$f" ] || continue
+            assert_eq "$(digest md5 "$T/$f")" "$(digest md5 "$eo/$f")" "export objects tftp $cap $two: $f"
+        done
+    done
+done
+
 finish
