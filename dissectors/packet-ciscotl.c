@@ -1852,8 +1852,9 @@ struct sbd_tftpinfo {
 };
 
 /* What TFTP's Export Objects tap ("tftp_eo") takes: the same three members
- * in the same order as TFTP's own (private) struct, read from the 4.0, 4.4
- * and 4.6 sources.  Its listener g_free()s the name and keeps the data. */
+ * in the same order as TFTP's own (private) struct in packet-tftp.c, read in
+ * the 4.0.17 source and in a recent development version (unchanged between
+ * them).  Its listener g_free()s the name and keeps the data. */
 struct sbd_tftp_eo {
     gchar *filename;
     guint32 payload_len;
