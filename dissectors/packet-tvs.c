@@ -1091,9 +1091,8 @@ dissect_tvs_heur_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
 {
     if (!tvs_looks_like_tvs(tvb))
         return FALSE;
-    /* TLS passes &session->app_handle: the rest of the session is ours. */
-    if (data)
-        *(dissector_handle_t *)data = tvs_tls_handle;
+    /* The rest of the session is ours (sbd-compat.h: how TLS is told). */
+    sbd_tls_heur_set_app_handle(data, tvs_tls_handle);
     dissect_tvs_stream(tvb, pinfo, tree, NULL);
     return TRUE;
 }

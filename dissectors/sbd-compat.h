@@ -13,6 +13,7 @@
  *                                wtap_read()/wtap_seek_read() take no Buffer,
  *                                epan_dissect_run_with_taps() takes no tvb
  *   SBD_VAL_TO_STR_HAS_SCOPE     val_to_str() takes a wmem scope first (4.6)
+ *   SBD_HAVE_TLSINFO             TLS hands its heuristics a struct tlsinfo (4.4)
  * Everything else follows from WIRESHARK_VERSION_* (ws_version.h).
  */
 #ifndef SBD_COMPAT_H
@@ -52,6 +53,30 @@ typedef bool sbd_pref_bool_t;
 #else
 #define sbd_val_to_str(scope, val, vs, fmt) val_to_str_wmem((scope), (val), (vs), (fmt))
 #endif
+
+/* A heuristic dissector on TLS's "tls" list that takes the rest of the
+ * session sets the session's application handle through its data argument,
+ * so that TLS calls that handle for the later records (and for the
+ * reassembly of a message split over records) instead of the heuristics
+ * again.  4.0 passes the handle's address itself; 4.4 passes a struct
+ * tlsinfo whose app_handle member points at it (CMake: SBD_HAVE_TLSINFO;
+ * writing a handle over a struct tlsinfo corrupted its first fields and
+ * left the later records undecoded). */
+#ifdef SBD_HAVE_TLSINFO
+#include <epan/dissectors/packet-tls.h>
+#endif
+static inline void
+sbd_tls_heur_set_app_handle(void *data, dissector_handle_t handle)
+{
+    if (!data)
+        return;
+#ifdef SBD_HAVE_TLSINFO
+    if (((struct tlsinfo *)data)->app_handle)
+        *((struct tlsinfo *)data)->app_handle = handle;
+#else
+    *(dissector_handle_t *)data = handle;
+#endif
+}
 
 /* The packet pool of a (non-NULL) protocol tree, for helpers that get a
  * tree but no packet_info. */
