@@ -87,10 +87,10 @@ assert_eq "0" "$(ts -r "$T/CTLSEP001122334455.tlv" -Y 'ciscotl.missing_element' 
 
 # Blank rollback ITL: expert info
 assert_eq "1" "$(ts -r "$T/ITLSEPAABBCCDDEEFF.tlv" -Y 'ciscotl.blank_itl' -T fields -e frame.number)" "blank ITL flagged"
-assert_eq "1,1" "$(ts -r "$T/ITLSEPAABBCCDDEEFF.tlv" -T fields -e ciscotl.record.blank)" "two blank records"
+assert_eq "1,1" "$(ts -r "$T/ITLSEPAABBCCDDEEFF.tlv" -T fields -e ciscotl.record.blank | bools)" "two blank records"
 
 # Corrupt copy: record 2's certificate no longer carries the record's key (README: byte 100 of the modulus)
-assert_eq "1,0,1,1" "$(ts -r "$T/ITLSEP001122334455-corrupt.tlv" -T fields -e ciscotl.record.cert_match.public_key)" "corrupt: record 2 key differs from its certificate"
+assert_eq "1,0,1,1" "$(ts -r "$T/ITLSEP001122334455-corrupt.tlv" -T fields -e ciscotl.record.cert_match.public_key | bools)" "corrupt: record 2 key differs from its certificate"
 assert_eq "1" "$(ts -r "$T/ITLSEP001122334455-corrupt.tlv" -Y ciscotl.record.cert_mismatch -T fields -e frame.number)" "corrupt: expert info"
 
 # .enc.sgn header (README: IV, 13 pad bytes, key size 2048, SHA-1 of the plaintext)
