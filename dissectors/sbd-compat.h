@@ -143,6 +143,16 @@ typedef guint32 sbd_rm_framenum_t;
 #define SBD_RM_RENAME_FAILURE(fn)
 #endif
 
+/* The type of a preference (epan/prefs-int.h): up to 4.4 one bit of a
+ * mask (PREF_STRING is a #define); 4.6 numbers them (an enum), so a mask
+ * test matches the wrong types there. */
+#include <epan/prefs-int.h>
+#ifdef PREF_STRING
+#define sbd_pref_is(p, type) ((prefs_get_type(p) & (int)(type)) != 0)
+#else
+#define sbd_pref_is(p, type) (prefs_get_type(p) == (int)(type))
+#endif
+
 /* A record and the bytes read with it.  Up to 4.4 wiretap reads the bytes
  * into a Buffer of the caller's; in 4.6 they are in the record itself
  * (wtap_rec.data) and the Buffer argument is unused (SBD_WTAP_REC_HAS_DATA). */

@@ -1877,7 +1877,8 @@ string_pref_set(module_t *m, const char *name)
     pref_t *p = m ? prefs_find_preference(m, name) : NULL;
     const char *v = NULL;
 
-    if (p && (prefs_get_type(p) & (PREF_STRING | PREF_SAVE_FILENAME | PREF_OPEN_FILENAME | PREF_DIRNAME)))
+    if (p && (sbd_pref_is(p, PREF_STRING) || sbd_pref_is(p, PREF_SAVE_FILENAME) ||
+              sbd_pref_is(p, PREF_OPEN_FILENAME) || sbd_pref_is(p, PREF_DIRNAME)))
         v = prefs_get_string_value(p, pref_current);
     return v && *v;
 }
