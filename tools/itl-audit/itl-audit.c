@@ -2392,7 +2392,11 @@ scan_start(reader *r, const char *path)
     if (r->scan_fd < 0)
         return FALSE;
     if (ng) {
-        ok = pcs_open_ng(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT) && scan_ifaces_ng(r);
+        wtapng_iface_descriptions_t *idb = wtap_file_get_idb_info(r->wth);
+        guint n_idb = idb && idb->interface_data ? idb->interface_data->len : 0;
+
+        g_free(idb);
+        ok = pcs_open_ng_ifaces(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT, n_idb) && scan_ifaces_ng(r);
     } else {
         ok = pcs_open(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT) &&
              r->pcs.nsec == (r->file_type == wtap_pcap_nsec_file_type_subtype());
