@@ -454,7 +454,7 @@ add_element(proto_tree *parent, tvbuff_t *tvb, guint off, guint vlen, int hf_tag
     proto_tree *t;
 
     t = proto_tree_add_subtree_format(parent, tvb, off, 3 + vlen, ett_element, pti, "%s",
-                                      val_to_str(tag, names, "Unknown tag %u"));
+                                      parent ? sbd_val_to_str(sbd_tree_pool(parent), tag, names, "Unknown tag %u") : "");
     proto_tree_add_item(t, hf_tag, tvb, off, 1, ENC_NA);
     proto_tree_add_item(t, hf_elem_length, tvb, off + 1, 2, ENC_BIG_ENDIAN);
     return t;
@@ -563,17 +563,17 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
     case H_HASH_ALG:
         proto_tree_add_item(t, hf_hash_algorithm, tvb, v, 1, ENC_NA);
         f->hash_code = tvb_get_uint8(tvb, v);
-        proto_item_append_text(ti, ": %s", val_to_str(f->hash_code, sbd_hash_vals, "unknown (%u)"));
+        proto_item_append_text(ti, ": %s", sbd_val_to_str(pinfo->pool, f->hash_code, sbd_hash_vals, "unknown (%u)"));
         break;
     case H_SIG_ALG:
         proto_tree_add_item(t, hf_sig_algorithm, tvb, v, 1, ENC_NA);
         f->sig_alg = tvb_get_uint8(tvb, v);
-        proto_item_append_text(ti, ": %s", val_to_str(f->sig_alg, sig_alg_vals, "unknown (%u)"));
+        proto_item_append_text(ti, ": %s", sbd_val_to_str(pinfo->pool, f->sig_alg, sig_alg_vals, "unknown (%u)"));
         break;
     case H_SIG_MODULUS:
         proto_tree_add_item(t, hf_sig_modulus, tvb, v, 1, ENC_NA);
         f->sig_modulus = tvb_get_uint8(tvb, v);
-        proto_item_append_text(ti, ": %s", val_to_str(f->sig_modulus, sig_modulus_vals, "unknown (%u)"));
+        proto_item_append_text(ti, ": %s", sbd_val_to_str(pinfo->pool, f->sig_modulus, sig_modulus_vals, "unknown (%u)"));
         if (f->sig_modulus > 3)
             expert_add_info(pinfo, ti, &ei_sig_modulus_unknown);
         break;
@@ -634,7 +634,7 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
         break;
     case H_ENC_HASH_ALG:
         proto_tree_add_item(t, hf_enc_hash_alg, tvb, v, 1, ENC_NA);
-        proto_item_append_text(ti, ": %s", val_to_str(tvb_get_uint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
+        proto_item_append_text(ti, ": %s", sbd_val_to_str(pinfo->pool, tvb_get_uint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
         f->enc_hash_code = tvb_get_uint8(tvb, v);
         f->has_enc = TRUE;
         break;
@@ -748,7 +748,7 @@ dissect_header(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *f)
         if ((n_elements == 0 && tag != H_VERSION) || (n_elements == 1 && tag != H_LENGTH))
             proto_tree_add_expert_format(parent, pinfo, &ei_header_order, tvb, off, 3,
                                          "%s where %s must be (formats.md 2.1)",
-                                         val_to_str(tag, header_tag_vals, "Tag %u"),
+                                         sbd_val_to_str(pinfo->pool, tag, header_tag_vals, "Tag %u"),
                                          n_elements == 0 ? "Version, the first element,"
                                                          : "Header Length, the second element,");
         n_elements++;
@@ -1081,7 +1081,7 @@ dissect_tl_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tl_file *
             if (len == 1) {
                 proto_tree_add_item(t, hf_record_hash_alg, tvb, v, 1, ENC_NA);
                 proto_item_append_text(ti, ": %s (meaning inferred)",
-                                       val_to_str(tvb_get_uint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
+                                       sbd_val_to_str(pinfo->pool, tvb_get_uint8(tvb, v), sbd_hash_vals, "unknown (%u)"));
             } else {
                 if (len)
                     proto_tree_add_item(t, hf_unknown_value, tvb, v, len, ENC_NA);

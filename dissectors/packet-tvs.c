@@ -737,7 +737,7 @@ dissect_elements(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
 
         have = MIN(len, lim - off - TVS_ELEMENT_HDR_LEN);
         et = proto_tree_add_subtree(tree, tvb, off, TVS_ELEMENT_HDR_LEN + have, ett_element, &ei,
-                                    val_to_str(tag, tvs_tag_vals, "Unknown element (tag %u)"));
+                                    sbd_val_to_str(pinfo->pool, tag, tvs_tag_vals, "Unknown element (tag %u)"));
         proto_tree_add_item(et, hf_element_tag, tvb, off, 1, ENC_NA);
         proto_tree_add_item(et, hf_element_length, tvb, off + 1, 2, ENC_BIG_ENDIAN);
         if (repeated)
@@ -948,7 +948,7 @@ dissect_tvs_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     proto_tree_add_item_ret_uint(t, hf_request_id, tvb, 4, 4, ENC_BIG_ENDIAN, &id);
     len_item = proto_tree_add_item_ret_uint(t, hf_length, tvb, 8, 2, ENC_BIG_ENDIAN, &body);
 
-    proto_item_append_text(ti, ", %s, id %u", val_to_str(cmd, tvs_command_vals, "Unknown command %u"), id);
+    proto_item_append_text(ti, ", %s, id %u", sbd_val_to_str(pinfo->pool, cmd, tvs_command_vals, "Unknown command %u"), id);
 
     if (avail < TVS_HEADER_LEN + (int)body) {
         expert_add_info_format(pinfo, ti, &ei_truncated,
@@ -1091,9 +1091,8 @@ dissect_tvs_heur_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
 {
     if (!tvs_looks_like_tvs(tvb))
         return FALSE;
-    /* TLS passes &session->app_handle: the rest of the session is ours. */
-    if (data)
-        *(dissector_handle_t *)data = tvs_tls_handle;
+    /* The rest of the session is ours (sbd-compat.h: how TLS is told). */
+    sbd_tls_heur_set_app_handle(data, tvs_tls_handle);
     dissect_tvs_stream(tvb, pinfo, tree, NULL);
     return TRUE;
 }

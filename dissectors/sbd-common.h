@@ -9,23 +9,7 @@
 #include <epan/expert.h>
 #include <epan/range.h>
 #include "sbd-der.h"
-
-/* heur_dissector_t returns gboolean in 4.0 and bool in 4.4: take whatever
- * the installed headers say. */
-typedef __typeof__(((heur_dissector_t)0)(NULL, NULL, NULL, NULL)) sbd_heur_ret_t;
-
-/* tvb_get_guint8() became tvb_get_uint8() (4.4 marks the old name
- * deprecated); CMake tells whether the installed headers have the new one. */
-#ifndef SBD_HAVE_TVB_GET_UINT8
-#define tvb_get_uint8 tvb_get_guint8
-#endif
-
-/* prefs_register_bool_preference() takes gboolean* in 4.0 and bool* later. */
-#ifdef SBD_PREFS_BOOL_IS_GBOOLEAN
-typedef gboolean sbd_pref_bool_t;
-#else
-typedef bool sbd_pref_bool_t;
-#endif
+#include "sbd-compat.h"   /* every difference between Wireshark versions */
 
 /* Register every protocol of this project with epan.  Called from the
  * plugin's plugin_register() and by itl-audit before epan_init(). */

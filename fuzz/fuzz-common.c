@@ -31,6 +31,8 @@
 #include <wsutil/report_message.h>
 #include <wsutil/wslog.h>
 
+#define SBD_COMPAT_PROGRAM
+#include "sbd-compat.h"
 #include "sbd-common.h"
 #include "sbd-checks.h"
 #include "fuzz-common.h"
@@ -47,14 +49,9 @@
  * replaced, which frees what the inputs left in file scope. */
 #define SBD_FUZZ_SESSION_INPUTS 20000
 
-/* report_message_routines changed two parameter types in 4.4. */
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
-typedef bool fz_bool_t;
-typedef uint64_t fz_framenum_t;
-#else
-typedef gboolean fz_bool_t;
-typedef guint32 fz_framenum_t;
-#endif
+/* report_message_routines' parameter types: sbd-compat.h. */
+typedef sbd_rm_bool_t fz_bool_t;
+typedef sbd_rm_framenum_t fz_framenum_t;
 
 typedef struct {
     frame_data fd;
@@ -107,6 +104,8 @@ static void fz_warning(const char *fmt, va_list ap) { (void)fmt; (void)ap; }
 static void fz_open_failure(const char *f, int e, fz_bool_t w) { (void)f; (void)e; (void)w; }
 static void fz_read_failure(const char *f, int e) { (void)f; (void)e; }
 static void fz_write_failure(const char *f, int e) { (void)f; (void)e; }
+static void fz_rename_failure(const char *o, const char *n, int e) G_GNUC_UNUSED;
+static void fz_rename_failure(const char *o, const char *n, int e) { (void)o; (void)n; (void)e; }
 static void fz_cf_open_failure(const char *f, int e, gchar *i) { (void)f; (void)e; (void)i; }
 static void fz_cf_dump_open_failure(const char *f, int e, gchar *i, int t) { (void)f; (void)e; (void)i; (void)t; }
 static void fz_cf_read_failure(const char *f, int e, gchar *i) { (void)f; (void)e; (void)i; }
@@ -183,9 +182,14 @@ void
 sbd_fuzz_init(const char *progname, sbd_fuzz_raw_cb cb)
 {
     static const struct report_message_routines routines = {
-        fz_failure, fz_warning, fz_open_failure, fz_read_failure, fz_write_failure,
-        fz_cf_open_failure, fz_cf_dump_open_failure, fz_cf_read_failure,
-        fz_cf_write_failure, fz_cf_close_failure,
+        .vreport_failure = fz_failure, .vreport_warning = fz_warning,
+        .report_open_failure = fz_open_failure, .report_read_failure = fz_read_failure,
+        .report_write_failure = fz_write_failure, SBD_RM_RENAME_FAILURE(fz_rename_failure)
+        .report_cfile_open_failure = fz_cf_open_failure,
+        .report_cfile_dump_open_failure = fz_cf_dump_open_failure,
+        .report_cfile_read_failure = fz_cf_read_failure,
+        .report_cfile_write_failure = fz_cf_write_failure,
+        .report_cfile_close_failure = fz_cf_close_failure,
     };
     static proto_plugin plug = { sbdfuzz_register, sbdfuzz_handoff };
     e_prefs *p;
@@ -204,10 +208,10 @@ sbd_fuzz_init(const char *progname, sbd_fuzz_raw_cb cb)
     /* A dissector bug (DISSECTOR_ASSERT, ...) must stop the run. */
     g_setenv("WIRESHARK_ABORT_ON_DISSECTOR_BUG", "1", 1);
 
-    ws_log_init(progname, NULL);
+    sbd_log_init(progname, NULL);
     ws_log_set_level(LOG_LEVEL_CRITICAL);
     init_process_policies();
-    err = configuration_init(progname, NULL);
+    err = sbd_configuration_init(progname);
     g_free(err);
     init_report_message(progname, &routines);
     timestamp_set_type(TS_RELATIVE);
@@ -316,7 +320,7 @@ fill_labels(proto_node *node, gpointer data)
             if (fi->hfinfo->id == fz_our_protos[i])
                 ours = TRUE;
     if (ours && fi && !fi->rep)
-        proto_item_fill_label(fi, label);
+        sbd_item_fill_label(fi, label);
     proto_tree_children_foreach(node, fill_labels, ours ? (gpointer)1 : NULL);
 }
 
@@ -324,9 +328,9 @@ static void
 dissect_frame(fz_frame *f)
 {
     wtap_rec rec;
-    tvbuff_t *tvb;
+    Buffer buf;
 
-    memset(&rec, 0, sizeof rec);
+    sbd_rec_init(&rec, &buf, f->len);
     rec.rec_type = REC_TYPE_PACKET;
     rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
     rec.ts = f->ts;
@@ -335,12 +339,12 @@ dissect_frame(fz_frame *f)
     rec.rec_header.packet_header.pkt_encap = f->encap;
 
     prime_epan_dissect_with_postdissector_wanted_hfids(fz.edt);
-    tvb = tvb_new_real_data(f->data, (guint)f->len, (gint)f->len);
-    epan_dissect_run_with_taps(fz.edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, &f->fd, &fz.cinfo);
+    sbd_dissect_record(fz.edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, f->data, &f->fd, &fz.cinfo);
     epan_dissect_fill_in_columns(fz.edt, FALSE, TRUE);
     if (fz.edt->tree)
         proto_tree_children_foreach(fz.edt->tree, fill_labels, NULL);
     epan_dissect_reset(fz.edt);
+    sbd_rec_cleanup(&rec, &buf);
 }
 
 static void

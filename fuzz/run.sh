@@ -97,8 +97,9 @@ fi
 # Wireshark's own code is not instrumented; a dissector bug aborts.
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:handle_abort=1:allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && [ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]; then
-    export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer     # package llvm-14
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && command -v llvm-symbolizer >/dev/null; then
+    ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer)     # package llvm
+    export ASAN_SYMBOLIZER_PATH
 fi
 
 # The regression inputs (fuzz/regressions/HARNESS: every crash found so

@@ -18,8 +18,35 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sbd-test.XXXXXX")
 chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 
+# Run as root, the tests run tshark (tests/tshark.sh) and some itl-audit runs
+# as user nobody.  In a checkout nobody cannot read (a clone in /root, mode
+# 700), what they read is copied into $WORK first: the captures and the
+# staged plugins (SBD_STAGE, read by tests/tshark.sh).
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+if [ "$(id -u)" = 0 ]; then
+    if ! "${AS_NOBODY[@]}" test -r "$WORK"; then
+        echo "$(basename "$0"): user nobody cannot read $WORK: set TMPDIR to a directory it can read" >&2
+        exit 1
+    fi
+    if ! "${AS_NOBODY[@]}" test -r "$CAPS/README.md"; then
+        cp -a "$CAPS" "$WORK/test-captures"
+        CAPS="$WORK/test-captures"
+        cp -a "$BUILD/stage" "$WORK/stage"
+        chmod -R a+rX "$WORK/test-captures" "$WORK/stage"
+        export SBD_STAGE="$WORK/stage/plugins"
+    fi
+    if ! "${AS_NOBODY[@]}" test -r "$SAMPLES"; then
+        SAMPLES="$CAPS/samples"
+    fi
+fi
+
 # tshark with the plugin of this build tree
 ts() { "$SRC/tests/tshark.sh" "$BUILD" "$@"; }
+
+# bools: `tshark -T fields` prints a boolean as 1/0 (Wireshark 4.0) or
+# True/False (4.4 and later); filter its output through this to get 1/0.
+bools() { sed -E 's/(^|[^[:alnum:]_])True([^[:alnum:]_]|$)/\11\2/g; s/(^|[^[:alnum:]_])False([^[:alnum:]_]|$)/\10\2/g' |
+          sed -E 's/(^|[^[:alnum:]_])True([^[:alnum:]_]|$)/\11\2/g; s/(^|[^[:alnum:]_])False([^[:alnum:]_]|$)/\10\2/g'; }
 
 pass() { CHECKS=$((CHECKS + 1)); }
 fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL: $*" >&2; }

@@ -71,13 +71,32 @@ assert_eq "$exp_fp" "$fp" "ITL record certificate SHA-1 (openssl)"
 assert_eq "$exp_fp256" "$fp256" "ITL record certificate SHA-256 (openssl)"
 assert_eq "81a395c7d2e04f6b8a1c3e5f7092b4d6" "$sser" "signer serial (high bit, no sign byte)"
 assert_eq "cucm-a-pub,cucm-a-pub,cucm-a-pub,cucm-a-pub" "$dns" "DNS names"
-# Validity from openssl -enddate, as tshark prints an absolute time
+# Validity from openssl -enddate, in seconds since the epoch (tshark prints
+# an absolute time as "Nov 18, 2046 18:44:14.000000000 UTC" up to 4.4 and
+# in ISO 8601 from 4.6 on: both read by abs_times)
+abs_times() {
+    python3 -c 'import calendar, re, sys
+months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+old = r"(\w{3}) +(\d+), (\d{4}) (\d\d):(\d\d):(\d\d)\.0+ UTC"
+iso = r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.0+Z"
+text = sys.stdin.read().strip()
+if re.fullmatch("(%s)(,%s)*" % (old, old), text):
+    t = [(int(m[3]), months.index(m[1]) + 1, int(m[2]), int(m[4]), int(m[5]), int(m[6]))
+         for m in re.finditer(old, text)]
+elif re.fullmatch("(%s)(,%s)*" % (iso, iso), text):
+    t = [tuple(int(x) for x in m.groups()) for m in re.finditer(iso, text)]
+else:
+    print("unreadable: " + text)
+    sys.exit(0)
+print(",".join(str(calendar.timegm(x + (0, 0, 0))) for x in t))'
+}
 exp_end=""
 for c in itlrecovery-a callmanager-a tvs-a capf-a; do
     e=$(openssl x509 -in "$C/$c.pem" -noout -enddate | sed 's/notAfter=//')
-    exp_end+="${exp_end:+,}$(date -u -d "$e" '+%b %e, %Y %H:%M:%S.000000000 UTC')"
+    exp_end+="${exp_end:+,}$(date -u -d "$e" '+%s')"
 done
-assert_eq "$exp_end" "$(ts -r "$T/ITLSEP001122334455.tlv" -T fields -e ciscotl.record.cert_not_after)" "certificate notAfter (openssl -enddate)"
+assert_eq "$exp_end" "$(ts -r "$T/ITLSEP001122334455.tlv" -T fields -e ciscotl.record.cert_not_after | abs_times)" \
+    "certificate notAfter (openssl -enddate)"
 assert_eq "198.51.100.1,198.51.100.1,198.51.100.1,198.51.100.1" "$ip" "IP addresses"
 
 # CTL eToken record: no certificate signature (tag 8), empty DNS name, 1024-bit key.
@@ -87,10 +106,10 @@ assert_eq "0" "$(ts -r "$T/CTLSEP001122334455.tlv" -Y 'ciscotl.missing_element' 
 
 # Blank rollback ITL: expert info
 assert_eq "1" "$(ts -r "$T/ITLSEPAABBCCDDEEFF.tlv" -Y 'ciscotl.blank_itl' -T fields -e frame.number)" "blank ITL flagged"
-assert_eq "1,1" "$(ts -r "$T/ITLSEPAABBCCDDEEFF.tlv" -T fields -e ciscotl.record.blank)" "two blank records"
+assert_eq "1,1" "$(ts -r "$T/ITLSEPAABBCCDDEEFF.tlv" -T fields -e ciscotl.record.blank | bools)" "two blank records"
 
 # Corrupt copy: record 2's certificate no longer carries the record's key (README: byte 100 of the modulus)
-assert_eq "1,0,1,1" "$(ts -r "$T/ITLSEP001122334455-corrupt.tlv" -T fields -e ciscotl.record.cert_match.public_key)" "corrupt: record 2 key differs from its certificate"
+assert_eq "1,0,1,1" "$(ts -r "$T/ITLSEP001122334455-corrupt.tlv" -T fields -e ciscotl.record.cert_match.public_key | bools)" "corrupt: record 2 key differs from its certificate"
 assert_eq "1" "$(ts -r "$T/ITLSEP001122334455-corrupt.tlv" -Y ciscotl.record.cert_mismatch -T fields -e frame.number)" "corrupt: expert info"
 
 # .enc.sgn header (README: IV, 13 pad bytes, key size 2048, SHA-1 of the plaintext)

@@ -50,7 +50,7 @@ done
 out=$(ts -r "$f" -T fields -E separator='|' -e ciscotl.record.serial -e ciscotl.record.cert_sha1 \
       -e ciscotl.record.cert_sha256 -e ciscotl.record.cert_match.serial \
       -e ciscotl.record.cert_match.subject -e ciscotl.record.cert_match.issuer \
-      -e ciscotl.record.cert_match.public_key)
+      -e ciscotl.record.cert_match.public_key | bools)
 IFS='|' read -r serials sha1s sha256s m_ser m_sub m_iss m_key <<<"$out"
 assert_eq "$exp_serial" "$serials" "record serials = openssl serials (sign byte dropped, formats.md 1)"
 assert_eq "$exp_sha1" "$sha1s" "record certificate SHA-1"

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 version=$(sed -n 's/^project(cucm-sbd VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
 plugins=$(ts -G plugins 2>&1)
 line=$(echo "$plugins" | grep '^cucm-sbd.so' | tr -s ' \t' ' ')
-assert_eq "cucm-sbd.so $version dissector $BUILD/stage/plugins/" "${line%%[0-9].[0-9]/epan/cucm-sbd.so}" "tshark -G plugins"
+assert_eq "cucm-sbd.so $version dissector ${SBD_STAGE:-$BUILD/stage/plugins}/" "${line%%[0-9].[0-9]/epan/cucm-sbd.so}" "tshark -G plugins"
 
 ts -G fields > "$WORK/fields" 2> "$WORK/errors" || fail "tshark -G fields exit status"
 assert_eq "" "$(cat "$WORK/errors")" "tshark -G fields stderr"

@@ -27,7 +27,13 @@ chmod 777 "$WORK/home" "$WORK/in"
 envs=("${IA_ENV[@]}")
 as_user=()
 if [ "$(id -u)" = 0 ]; then
-    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    as_user=("${AS_NOBODY[@]}")
+    # A build tree nobody cannot reach (a clone in /root): run a copy.
+    if ! "${as_user[@]}" test -x "$IA"; then
+        cp "$IA" "$WORK/itl-audit"
+        chmod 755 "$WORK/itl-audit"
+        IA="$WORK/itl-audit"
+    fi
 fi
 
 # ia ARGS...: itl-audit (as nobody when root); RC, ERR; JSON in $WORK/out.

@@ -543,6 +543,34 @@ test_pcapng_sizes(void)
     pcs_close(&s);
     close(fd);
 
+    /* A DSB (type 10; 8 bytes of secrets: 12 + 8 + 8 = 28 bytes) before the IDB,
+     * as editcap --inject-secrets writes it: passed over at open only when
+     * wiretap found an IDB behind it (Wireshark 4.4); else the first block
+     * for wiretap (4.0). */
+    {
+        out_t dsb = { g_byte_array_new() };
+
+        put32(&dsb, 0x544c534b);                 /* secrets type "TLSK" */
+        put32(&dsb, 8);                          /* secrets length */
+        g_byte_array_append(dsb.b, (const guint8 *)"CLIENT_R", 8);
+        g_byte_array_set_size(o.b, 0);
+        ng_shb(&o);                              /* 0-27 */
+        ng_block(&o, 10, dsb.b, 0);              /* 28-55: DSB */
+        ng_idb(&o, 1, 0);                        /* 56-75 */
+        ng_epb(&o, 0, 1, 10, 10, 0, NULL, 0);    /* 76-119 */
+        fd = as_file(&o);
+        CHECK(pcs_open_ng_ifaces(&s, fd, 0, 1) && s.n_ifaces == 1, "DSB first, wiretap found 1 IDB: passed over");
+        s.ifaces[0].ok = TRUE;
+        s.ifaces[0].units = 1000000;
+        CHECK(pcs_next(&s, &r) == PCS_OK && r.off == 76, "then the EPB at 76 (%lld)", (long long)r.off);
+        pcs_close(&s);
+        CHECK(pcs_open_ng_ifaces(&s, fd, 0, 0) && s.n_ifaces == 0, "DSB first, wiretap found no IDB: 0 interfaces");
+        CHECK(pcs_next(&s, &r) == PCS_OTHER && r.off == 28 && s.other_type == 10, "the DSB: for wiretap, in order");
+        pcs_close(&s);
+        close(fd);
+        g_byte_array_free(dsb.b, TRUE);
+    }
+
     /* Not taken: a classic pcap file; an SHB of another magic; an SHB whose
      * trailing length differs; an IDB whose trailing length differs; more
      * IDBs than PCS_NG_MAX_IFACES. */

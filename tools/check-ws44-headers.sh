@@ -31,6 +31,9 @@ echo "Wireshark headers $ver ($suite)"
 defs=(-DSBD_VERSION=\"check\" -DVERSION=\"check\")
 if grep -q 'tvb_get_uint8' "$inc/epan/tvbuff.h"; then defs+=(-DSBD_HAVE_TVB_GET_UINT8=1); fi
 if grep -A3 'prefs_register_bool_preference(' "$inc/epan/prefs.h" | grep -q 'gboolean \*var'; then defs+=(-DSBD_PREFS_BOOL_IS_GBOOLEAN=1); fi
+if grep -qs 'struct tlsinfo' "$inc/epan/dissectors/packet-tls.h"; then defs+=(-DSBD_HAVE_TLSINFO=1); fi
+if grep -qs 'val_to_str(wmem_allocator_t' "$inc/wsutil/value_string.h" "$inc/epan/value_string.h"; then defs+=(-DSBD_VAL_TO_STR_HAS_SCOPE=1); fi
+if grep -A1 'wtap_read(wtap \*wth' "$inc/wiretap/wtap.h" | grep -q 'wtap_rec \*rec, int \*err'; then defs+=(-DSBD_WTAP_REC_HAS_DATA=1); fi
 
 rc=0
 for f in "$src"/dissectors/*.c "$src"/plugin/plugin.c "$src"/tools/itl-audit/*.c \

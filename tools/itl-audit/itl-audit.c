@@ -75,6 +75,8 @@
 #include <wsutil/report_message.h>
 #include <wsutil/wslog.h>
 
+#define SBD_COMPAT_PROGRAM
+#include "sbd-compat.h"
 #include "sbd-common.h"
 #include "sbd-checks.h"
 #include "packet-ciscotl.h"
@@ -88,15 +90,9 @@
 #define PROGNAME "itl-audit"
 #define DEFAULT_TVS_PORT 2445u
 
-/* Two report_message_routines members changed their parameter types in
- * 4.4 (gboolean -> bool, guint32 -> uint64_t).  4.2 is unverified. */
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
-typedef bool rm_bool_t;
-typedef uint64_t rm_framenum_t;
-#else
-typedef gboolean rm_bool_t;
-typedef guint32 rm_framenum_t;
-#endif
+/* report_message_routines' parameter types: sbd-compat.h. */
+typedef sbd_rm_bool_t rm_bool_t;
+typedef sbd_rm_framenum_t rm_framenum_t;
 
 /* ========================================================================
  * Options
@@ -1640,6 +1636,14 @@ rm_write_failure(const char *filename, int err)
 }
 
 static void
+rm_rename_failure(const char *old_filename, const char *new_filename, int err) G_GNUC_UNUSED;
+static void
+rm_rename_failure(const char *old_filename, const char *new_filename, int err)
+{
+    fprintf(stderr, "%s: cannot rename %s to %s: %s\n", PROGNAME, old_filename, new_filename, g_strerror(err));
+}
+
+static void
 rm_cfile_message(const char *what, const char *filename, int err, gchar *err_info)
 {
     fprintf(stderr, "%s: %s %s: %s%s%s\n", PROGNAME, what, filename, wtap_strerror(err),
@@ -1873,7 +1877,8 @@ string_pref_set(module_t *m, const char *name)
     pref_t *p = m ? prefs_find_preference(m, name) : NULL;
     const char *v = NULL;
 
-    if (p && (prefs_get_type(p) & (PREF_STRING | PREF_SAVE_FILENAME | PREF_OPEN_FILENAME | PREF_DIRNAME)))
+    if (p && (sbd_pref_is(p, PREF_STRING) || sbd_pref_is(p, PREF_SAVE_FILENAME) ||
+              sbd_pref_is(p, PREF_OPEN_FILENAME) || sbd_pref_is(p, PREF_DIRNAME)))
         v = prefs_get_string_value(p, pref_current);
     return v && *v;
 }
@@ -2022,8 +2027,7 @@ qitem_free(qitem *q)
     if (!q)
         return;
     if (q->kind == QI_PACKET) {
-        wtap_rec_cleanup(&q->rec);
-        ws_buffer_free(&q->buf);
+        sbd_rec_cleanup(&q->rec, &q->buf);
     }
     g_free(q->secrets);
     g_free(q->err_info);
@@ -2070,7 +2074,7 @@ reader_push(reader *r, qitem *q, gboolean bounded)
         r->tail = q;
         r->queued++;
         if (q->kind == QI_PACKET)
-            r->queued_bytes += ws_buffer_length(&q->buf);
+            r->queued_bytes += sbd_rec_data_len(&q->rec, &q->buf);
         if (r->consumer_waiting)
             g_cond_broadcast(&r->cond);
     }
@@ -2093,8 +2097,7 @@ reader_item(reader *r)
         wtap_rec_reset(&q->rec);
     } else {
         q = g_new0(qitem, 1);
-        wtap_rec_init(&q->rec);
-        ws_buffer_init(&q->buf, 1514);
+        sbd_rec_init(&q->rec, &q->buf, 1514);
     }
     q->kind = QI_PACKET;
     q->next = NULL;
@@ -2134,8 +2137,7 @@ record_len(const wtap_rec *rec)
     case REC_TYPE_SYSTEMD_JOURNAL_EXPORT:
         return rec->rec_header.systemd_journal_export_header.record_len;
     case REC_TYPE_CUSTOM_BLOCK:
-        return rec->rec_header.custom_block_header.length -
-               (rec->rec_header.custom_block_header.pen == PEN_NFLX ? 4 : 0);
+        return sbd_custom_block_len(rec);
     default:
         return 0;
     }
@@ -2236,7 +2238,7 @@ reader_main(gpointer data)
             }
             /* A record epan must see, or one the scanner does not decide
              * (cut short, too long): wiretap reads it, or tells why not. */
-            if (!wtap_seek_read(wth, offset, &cur->rec, &cur->buf, &err, &err_info))
+            if (!sbd_wtap_seek_read(wth, offset, &cur->rec, &cur->buf, &err, &err_info))
                 break;
             r->seek_reads++;
             if (pret != PCS_OK) {
@@ -2244,7 +2246,7 @@ reader_main(gpointer data)
                                             : offset + PCS_REC_HDR_LEN + cur->rec.rec_header.packet_header.caplen);
                 framenum++;
             }
-        } else if (!wtap_read(wth, &cur->rec, &cur->buf, &err, &err_info, &offset)) {
+        } else if (!sbd_wtap_read(wth, &cur->rec, &cur->buf, &err, &err_info, &offset)) {
             break;
         } else if (r->skip) {
             /* Walked by the scanner already (and counted, filtered, queued). */
@@ -2257,7 +2259,7 @@ reader_main(gpointer data)
         if (framenum == 1)
             r->first_ts = cur->rec.ts;
         if (r->pf && cur->rec.rec_type == REC_TYPE_PACKET && !decided)
-            wanted = pf_record(r->pf, cur->rec.rec_header.packet_header.pkt_encap, ws_buffer_start_ptr(&cur->buf),
+            wanted = pf_record(r->pf, cur->rec.rec_header.packet_header.pkt_encap, sbd_rec_data(&cur->rec, &cur->buf),
                                cur->rec.rec_header.packet_header.caplen,
                                (cur->rec.presence_flags & WTAP_HAS_TS) ? (gint64)cur->rec.ts.secs : 0);
         ts = cur->rec.ts;
@@ -2390,7 +2392,11 @@ scan_start(reader *r, const char *path)
     if (r->scan_fd < 0)
         return FALSE;
     if (ng) {
-        ok = pcs_open_ng(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT) && scan_ifaces_ng(r);
+        wtapng_iface_descriptions_t *idb = wtap_file_get_idb_info(r->wth);
+        guint n_idb = idb && idb->interface_data ? idb->interface_data->len : 0;
+
+        g_free(idb);
+        ok = pcs_open_ng_ifaces(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT, n_idb) && scan_ifaces_ng(r);
     } else {
         ok = pcs_open(&r->pcs, r->scan_fd, PCS_BUF_DEFAULT) &&
              r->pcs.nsec == (r->file_type == wtap_pcap_nsec_file_type_subtype());
@@ -2824,8 +2830,6 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
                 end = TRUE;
             } else {
                 frame_data fd;
-                tvbuff_t *tvb;
-                gint cap, rep;
 
                 /* Frame numbers, times relative to the first record and
                  * to the previous one, cumulative bytes: as if every
@@ -2851,10 +2855,7 @@ process_item(const input_item *it, unsigned idx, unsigned count, reader *r)
                     ref_frame.pfd = NULL;
                     prov_p->ref = &ref_frame;
                 }
-                cap = (gint)MIN(fd.cap_len, (guint32)G_MAXINT);
-                rep = (gint)MIN(MAX(fd.pkt_len, fd.cap_len), (guint32)G_MAXINT);
-                tvb = tvb_new_real_data(ws_buffer_start_ptr(&q->buf), cap, rep);
-                epan_dissect_run_with_taps(edt, r->file_type, &q->rec, tvb, &fd, NULL);
+                sbd_dissect_record(edt, r->file_type, &q->rec, sbd_rec_data(&q->rec, &q->buf), &fd, NULL);
                 frame_data_set_after_dissect(&fd, &cum_bytes);
 
                 prev_dis_frame = fd;
@@ -3817,9 +3818,14 @@ int
 main(int argc, char **argv)
 {
     static const struct report_message_routines routines = {
-        rm_failure, rm_warning, rm_open_failure, rm_read_failure, rm_write_failure,
-        rm_cfile_open_failure, rm_cfile_dump_open_failure, rm_cfile_read_failure,
-        rm_cfile_write_failure, rm_cfile_close_failure,
+        .vreport_failure = rm_failure, .vreport_warning = rm_warning,
+        .report_open_failure = rm_open_failure, .report_read_failure = rm_read_failure,
+        .report_write_failure = rm_write_failure, SBD_RM_RENAME_FAILURE(rm_rename_failure)
+        .report_cfile_open_failure = rm_cfile_open_failure,
+        .report_cfile_dump_open_failure = rm_cfile_dump_open_failure,
+        .report_cfile_read_failure = rm_cfile_read_failure,
+        .report_cfile_write_failure = rm_cfile_write_failure,
+        .report_cfile_close_failure = rm_cfile_close_failure,
     };
     int status, i;
     char *err;
@@ -3839,10 +3845,10 @@ main(int argc, char **argv)
         goto out_args;
 
     /* ---- libwireshark (order as in wireshark-api.md 8) ---- */
-    ws_log_init(PROGNAME, cmdarg_err_cb);
+    sbd_log_init(PROGNAME, cmdarg_err_cb);
     init_process_policies();
     relinquish_special_privs_perm();
-    err = configuration_init(argv[0], NULL);
+    err = sbd_configuration_init(argv[0]);
     if (err) {
         fprintf(stderr, "%s: cannot find the program's directory: %s\n", PROGNAME, err);
         g_free(err);

@@ -91,6 +91,7 @@ fill(pcs_reader *s, gsize need)
 #define BT_IDB 1u
 #define BT_ISB 5u
 #define BT_EPB 6u
+#define BT_DSB 10u
 
 static void
 reader_init(pcs_reader *s, int fd, gsize bufsize)
@@ -159,6 +160,12 @@ whole_block(pcs_reader *s, guint32 type, guint32 min, guint32 max)
 gboolean
 pcs_open_ng(pcs_reader *s, int fd, gsize bufsize)
 {
+    return pcs_open_ng_ifaces(s, fd, bufsize, 0);
+}
+
+gboolean
+pcs_open_ng_ifaces(pcs_reader *s, int fd, gsize bufsize, guint ifaces)
+{
     guint32 tl;
 
     reader_init(s, fd, bufsize);
@@ -173,6 +180,12 @@ pcs_open_ng(pcs_reader *s, int fd, gsize bufsize)
     for (;;) {
         if (!fill(s, 8))
             break;              /* the end, or a cut header: pcs_next() says which */
+        if (rd32(s->buf + s->pos, s->swapped) == BT_DSB && s->n_ifaces < ifaces) {
+            if (!(tl = whole_block(s, BT_DSB, 20, G_MAXUINT32)))
+                goto fail;
+            s->pos += tl;
+            continue;
+        }
         if (rd32(s->buf + s->pos, s->swapped) != BT_IDB)
             break;
         if (!(tl = whole_block(s, BT_IDB, 20, G_MAXUINT32)) || s->n_ifaces == PCS_NG_MAX_IFACES)

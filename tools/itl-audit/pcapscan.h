@@ -115,6 +115,12 @@ gboolean pcs_ng_header_ok(const guint8 *hdr, gsize len, gboolean *swapped);
  * encap).  FALSE: not pcapng, an SHB or IDB the scanner does not take as it
  * is, more than PCS_NG_MAX_IFACES IDBs, or a read error (s->err). */
 gboolean pcs_open_ng(pcs_reader *s, int fd, gsize bufsize);
+/* pcs_open_ng(), for a file wiretap opened and found `ifaces` IDBs in: as
+ * long as fewer IDBs were read, Decryption Secrets Blocks between them are
+ * passed over too.  Wireshark 4.4 reads on past the DSBs that come before
+ * the first IDB when it opens a file (editcap --inject-secrets writes them
+ * there) and hands their secrets over then; 4.0 stops at them. */
+gboolean pcs_open_ng_ifaces(pcs_reader *s, int fd, gsize bufsize, guint ifaces);
 pcs_ret pcs_next(pcs_reader *s, pcs_rec *rec);
 /* Go on at file offset `off` (after the caller had wiretap read a record;
  * pcapng: rec->next_off). */
