@@ -65,6 +65,11 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "tshark | wireshark")
 # libwiretap, libwsutil, GLib, libgcrypt, libc) from dpkg-shlibdeps, plus the
 # Wireshark version range below.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+find_program(SBD_DPKG_SHLIBDEPS dpkg-shlibdeps)
+find_program(SBD_FILE_CMD file)
+if(NOT SBD_DPKG_SHLIBDEPS OR NOT SBD_FILE_CMD)
+  message(STATUS "Debian package: `cpack -G DEB` needs dpkg-shlibdeps (dpkg-dev) and file")
+endif()
 
 # A Wireshark plugin loads only in the major.minor version it was built for
 # (plugins/<major.minor>/), and a newer libwireshark of the same soname (a

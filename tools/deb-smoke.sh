@@ -67,6 +67,7 @@ if [ -n "$CHROOT" ]; then
         rm -rf "$WORK"
     }
     trap cleanup EXIT
+    trap 'exit 130' INT TERM HUP
     if ! mountpoint -q "$CHROOT/proc"; then
         mount -t proc proc "$CHROOT/proc"
         MOUNTED_PROC=1

@@ -19,3 +19,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libwireshark-dev libwiretap-dev libwsutil-dev libglib2.0-dev \
     libgcrypt20-dev libssl-dev openssl \
     tshark python3 xxd util-linux clang libclang-rt-14-dev llvm-14 $EXTRA >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends dpkg-dev file >/dev/null  # cpack -G DEB (README, "Debian package")
