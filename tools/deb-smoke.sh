@@ -57,6 +57,11 @@ done
 if [ -n "$CHROOT" ]; then
     CHROOT=$(cd "$CHROOT" && pwd) || die "no such directory: $2"
     [ -x "$CHROOT/usr/bin/apt-get" ] || die "$CHROOT has no /usr/bin/apt-get: not a Debian chroot"
+    case $(stat -c %A "$CHROOT") in
+        *x) ;;
+        *) echo "$PROG: warning: $CHROOT is not searchable by all (mktemp -d makes it 700):" \
+                "apt's _apt user and man-db's man user cannot work there; chmod 755 it" >&2 ;;
+    esac
     WORK=$(mktemp -d "$CHROOT/tmp/deb-smoke.XXXXXX")
     chmod 755 "$WORK"          # apt's _apt user reads the .deb
     MOUNTED_PROC=
@@ -153,14 +158,18 @@ fi
 
 if command -v tshark > /dev/null; then
     tshark -G plugins > "$OUT/plugins.txt" 2> "$OUT/plugins.err" || true
-    # name <TAB> version <TAB> type <TAB> path, the path in plugins/X.Y/epan/
+    # name <TAB> version <TAB> type (4.6: flags) <TAB> path: the version of
+    # CMakeLists.txt and the path where the package put the plugin.
+    so=$(dpkg -L cucm-sbd | grep '/plugins/[0-9]*\.[0-9]*/epan/cucm-sbd\.so$' || true)
     line=$(grep '^cucm-sbd\.so[[:space:]]' "$OUT/plugins.txt" || true)
-    if [ -z "$line" ]; then
+    got=$(printf '%s\n' "$line" | awk -F'\t' 'NF >= 4 { print $2 "\t" $NF }')
+    if [ -z "$so" ]; then
+        fail "the package has no plugins/X.Y/epan/cucm-sbd.so"
+    elif [ -z "$line" ]; then
         cat "$OUT/plugins.txt" "$OUT/plugins.err" >&2
         fail "tshark -G plugins does not list cucm-sbd.so"
-    elif ! printf '%s\n' "$line" | grep -Eq \
-            "^cucm-sbd\.so[[:space:]]+$SBD_SMOKE_VERSION[[:space:]]+dissector[[:space:]]+/.*/plugins/[0-9]+\.[0-9]+/epan/cucm-sbd\.so\$"; then
-        fail "tshark -G plugins: unexpected line '$line' (version $SBD_SMOKE_VERSION, a dissector in plugins/X.Y/epan)"
+    elif [ "$got" != "$SBD_SMOKE_VERSION"$'\t'"$so" ]; then
+        fail "tshark -G plugins: '$line', expected version $SBD_SMOKE_VERSION and path $so"
     else
         ok "tshark -G plugins: $(printf '%s' "$line" | tr -s '\t ' ' ')"
     fi
