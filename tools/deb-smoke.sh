@@ -17,8 +17,10 @@
 #      verdict there ('match');
 #   2. after installing tshark and man-db: `tshark -G plugins` lists
 #      cucm-sbd.so with the project version in the versioned plugin
-#      directory and the Lua reader cisco-tl-file.lua; `man -w itl-audit`
-#      finds the page and `man itl-audit` renders it.
+#      directory and the Lua reader cisco-tl-file.lua, which opens the bare
+#      trust list test-captures/trustlist/ITLFile.tlv (8654 bytes, 5 records,
+#      signature valid: test-captures/README.md); `man -w itl-audit` finds
+#      the page and `man itl-audit` renders it.
 # Run as root.  The package (and tshark, man-db) stay installed.  With CHROOT,
 # /proc is mounted in the chroot for the test and unmounted afterwards, the
 # files are copied into CHROOT/tmp and removed, and the host's resolv.conf is
@@ -44,12 +46,13 @@ if [ -z "${SBD_SMOKE_VERSION:-}" ]; then
     [ -n "$SBD_SMOKE_VERSION" ] || die "no project version in $SRC/CMakeLists.txt"
     SBD_SMOKE_CAPTURE=$SRC/test-captures/audit/clean/match.pcap
     SBD_SMOKE_KEYS=$SRC/test-captures/audit/clean/match.keys
+    SBD_SMOKE_TLV=$SRC/test-captures/trustlist/ITLFile.tlv
     # expected.tsv: capture mac client_ip tvs_cert verdict findings also
     read -r SBD_SMOKE_MAC SBD_SMOKE_VERDICT < <(awk -F'\t' \
         '$1 == "clean/match.pcap" { print $2, $5 }' "$SRC/test-captures/audit/expected.tsv")
     [ -n "${SBD_SMOKE_VERDICT:-}" ] || die "clean/match.pcap not in test-captures/audit/expected.tsv"
 fi
-for f in "$SBD_SMOKE_CAPTURE" "$SBD_SMOKE_KEYS"; do
+for f in "$SBD_SMOKE_CAPTURE" "$SBD_SMOKE_KEYS" "$SBD_SMOKE_TLV"; do
     [ -f "$f" ] || die "missing test file $f"
 done
 
@@ -85,6 +88,7 @@ if [ -n "$CHROOT" ]; then
     install -m 644 "$DEB" "$WORK/$(basename "$DEB")"
     install -m 644 "$SBD_SMOKE_CAPTURE" "$WORK/match.pcap"
     install -m 644 "$SBD_SMOKE_KEYS" "$WORK/match.keys"
+    install -m 644 "$SBD_SMOKE_TLV" "$WORK/ITLFile.tlv"
     install -m 755 "${BASH_SOURCE[0]}" "$WORK/deb-smoke.sh"
     echo "$PROG: testing $(basename "$DEB") in the chroot $CHROOT"
     rc=0
@@ -92,6 +96,7 @@ if [ -n "$CHROOT" ]; then
         SBD_SMOKE_VERSION="$SBD_SMOKE_VERSION" SBD_SMOKE_MAC="$SBD_SMOKE_MAC" \
         SBD_SMOKE_VERDICT="$SBD_SMOKE_VERDICT" \
         SBD_SMOKE_CAPTURE="$IN/match.pcap" SBD_SMOKE_KEYS="$IN/match.keys" \
+        SBD_SMOKE_TLV="$IN/ITLFile.tlv" \
         /bin/bash "$IN/deb-smoke.sh" "$IN/$(basename "$DEB")" || rc=$?
     exit $rc
 fi
@@ -178,6 +183,13 @@ if command -v tshark > /dev/null; then
         ok "tshark -G plugins: $(printf '%s' "$line" | tr -s '\t ' ' ')"
     else
         fail "tshark -G plugins does not list the Lua reader cisco-tl-file.lua"
+    fi
+    tshark -r "$SBD_SMOKE_TLV" > "$OUT/tlv.txt" 2> "$OUT/tlv.err" || true
+    if grep -q 'CiscoTL 8654 ITL ITLFile\.tlv, 5 records, .*signature valid' "$OUT/tlv.txt"; then
+        ok "tshark -r ITLFile.tlv: $(sed 's/^ *//' "$OUT/tlv.txt" | tr -s ' ')"
+    else
+        cat "$OUT/tlv.txt" "$OUT/tlv.err" >&2
+        fail "tshark -r ITLFile.tlv did not show an ITL of 8654 bytes, 5 records, signature valid"
     fi
 else
     fail "no tshark to check the plugin with"
