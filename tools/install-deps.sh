@@ -32,4 +32,4 @@ $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends 
     build-essential cmake pkg-config ca-certificates \
     libwireshark-dev libwiretap-dev libwsutil-dev libglib2.0-dev \
     libgcrypt20-dev libssl-dev openssl \
-    tshark python3 xxd util-linux clang libclang-rt-dev llvm $EXTRA >/dev/null
+    tshark python3 xxd util-linux clang libclang-rt-dev llvm dpkg-dev file $EXTRA >/dev/null
