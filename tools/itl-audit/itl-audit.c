@@ -130,102 +130,14 @@ static gboolean epan_ready;
 static pf_config pf_effective;
 
 /* ========================================================================
- * The report of one input, copied out of the engine
+ * The report of one input: the engine's, handed over
  * ======================================================================== */
-
-typedef struct {
-    unsigned index;             /* 1-based */
-    gboolean has_role;
-    unsigned role;
-    gboolean blank;
-    char *serial;               /* hex, NULL if none */
-    char *subject;
-    gboolean has_cert;
-    char *cert_sha1;            /* hex, NULL without a certificate */
-} rp_record;
-
-typedef struct {
-    guint32 frame;
-    ciscotl_file_type type;
-    char *name;
-    char *server;
-    char *md5;                  /* hex, NULL if the file was incomplete */
-    char *signer_name;
-    char *signer_issuer;
-    char *signer_serial;
-    ciscotl_sig_status sig;
-    sbd_signer_trust trust;
-    guint32 prev_frame;
-    gboolean blank_itl;
-    gboolean has_tvs;           /* TVS request about its signer */
-    guint32 tvs_req_frame;
-    gboolean tvs_answered;
-    unsigned tvs_status;
-    rp_record *recs;
-    unsigned n_recs;
-} rp_file;
-
-typedef struct {
-    guint32 frame;
-    char *server;
-    unsigned port;
-    char *client_port;
-    gboolean tls13;
-    gboolean cert_seen;
-    char *cert_serial;
-    char *cert_sha1;
-    char *cert_sha256;
-    char *cert_subject;
-    sbd_tvs_verdict verdict;
-    guint32 itl_frame;
-    gboolean itl_after;
-    char *record_serial;
-    const char *compared_by;    /* static text */
-} rp_session;
-
-typedef struct {
-    guint32 req_frame;
-    guint32 resp_frame;
-    unsigned command;
-    guint32 request_id;
-    char *subject;
-    char *issuer;
-    char *serial;
-    gboolean answered;
-    unsigned status;
-    gboolean has_roles;
-    guint8 roles[TVS_MAX_TAP_ROLES];
-    unsigned n_roles;
-    gboolean has_ttl;
-    guint32 ttl;
-} rp_exchange;
-
-typedef struct {
-    char *ip;
-    gboolean has_mac;
-    guint8 mac[6];
-    char *model;
-    GPtrArray *files;           /* rp_file* */
-    GPtrArray *sessions;        /* rp_session* */
-    GPtrArray *exchanges;       /* rp_exchange* */
-    unsigned verdicts[SBD_TVS_N];
-} rp_phone;
-
-typedef struct {
-    sbd_finding_code code;
-    guint32 frame;
-    guint32 related_frame;
-    rp_phone *phone;            /* NULL if the engine gave none */
-    char *detail;
-} rp_finding;
 
 typedef struct {
     char *path;
     char *error;                /* NULL if the input was read to its end */
     guint32 frames;
-    gboolean capped;
-    GPtrArray *phones;          /* rp_phone* */
-    GPtrArray *findings;        /* rp_finding* */
+    sbd_report *rep;            /* the engine's results (empty if not read) */
     char *stats;                /* --stats line, or NULL */
 } rp_input;
 
@@ -244,7 +156,18 @@ typedef struct {
 
 static totals_t total;
 
-static char *
+/* Strings made for one input's output, freed once it is formatted. */
+static GPtrArray *scratch;
+
+static const char *
+keep(char *s)
+{
+    if (s)
+        g_ptr_array_add(scratch, s);
+    return s;
+}
+
+static const char *
 hex_or_null(const guint8 *p, unsigned len)
 {
     static const char digits[] = "0123456789abcdef";
@@ -259,12 +182,12 @@ hex_or_null(const guint8 *p, unsigned len)
         s[2 * i + 1] = digits[p[i] & 0xf];
     }
     s[2 * len] = '\0';
-    return s;
+    return keep(s);
 }
 
 /* A serial as the README promises it: the magnitude, without the leading
  * zero bytes a DER sign byte (or a padded ITL field) puts in front. */
-static char *
+static const char *
 serial_or_null(const guint8 *p, unsigned len)
 {
     while (p && len > 1 && p[0] == 0) {
@@ -274,73 +197,30 @@ serial_or_null(const guint8 *p, unsigned len)
     return hex_or_null(p, len);
 }
 
-static void
-rp_file_free(gpointer p)
+/* The same, "-" when there is none. */
+static const char *
+serial_text(const guint8 *p, unsigned len)
 {
-    rp_file *f = p;
-    unsigned i;
+    const char *v = serial_or_null(p, len);
 
-    for (i = 0; i < f->n_recs; i++) {
-        g_free(f->recs[i].serial);
-        g_free(f->recs[i].subject);
-        g_free(f->recs[i].cert_sha1);
-    }
-    g_free(f->recs);
-    g_free(f->name);
-    g_free(f->server);
-    g_free(f->md5);
-    g_free(f->signer_name);
-    g_free(f->signer_issuer);
-    g_free(f->signer_serial);
-    g_free(f);
+    return v ? v : "-";
 }
 
-static void
-rp_session_free(gpointer p)
+/* Roles of a TVS answer (the tap's array bounds what the engine kept). */
+static unsigned
+exchange_n_roles(const sbd_exchange *x)
 {
-    rp_session *s = p;
-
-    g_free(s->server);
-    g_free(s->client_port);
-    g_free(s->cert_serial);
-    g_free(s->cert_sha1);
-    g_free(s->cert_sha256);
-    g_free(s->cert_subject);
-    g_free(s->record_serial);
-    g_free(s);
+    return MIN(x->n_roles, (unsigned)TVS_MAX_TAP_ROLES);
 }
 
-static void
-rp_exchange_free(gpointer p)
+static sbd_report *
+empty_report(void)
 {
-    rp_exchange *x = p;
+    sbd_report *rep = g_new0(sbd_report, 1);
 
-    g_free(x->subject);
-    g_free(x->issuer);
-    g_free(x->serial);
-    g_free(x);
-}
-
-static void
-rp_phone_free(gpointer p)
-{
-    rp_phone *ph = p;
-
-    g_ptr_array_free(ph->files, TRUE);
-    g_ptr_array_free(ph->sessions, TRUE);
-    g_ptr_array_free(ph->exchanges, TRUE);
-    g_free(ph->ip);
-    g_free(ph->model);
-    g_free(ph);
-}
-
-static void
-rp_finding_free(gpointer p)
-{
-    rp_finding *f = p;
-
-    g_free(f->detail);
-    g_free(f);
+    rep->phones = g_ptr_array_new();
+    rep->findings = g_ptr_array_new();
+    return rep;
 }
 
 static rp_input *
@@ -349,8 +229,7 @@ rp_input_new(const char *path)
     rp_input *in = g_new0(rp_input, 1);
 
     in->path = g_strdup(path);
-    in->phones = g_ptr_array_new_with_free_func(rp_phone_free);
-    in->findings = g_ptr_array_new_with_free_func(rp_finding_free);
+    in->rep = empty_report();
     return in;
 }
 
@@ -359,8 +238,7 @@ rp_input_free(rp_input *in)
 {
     if (!in)
         return;
-    g_ptr_array_free(in->findings, TRUE);
-    g_ptr_array_free(in->phones, TRUE);
+    sbd_report_free(in->rep);
     g_free(in->path);
     g_free(in->error);
     g_free(in->stats);
@@ -389,168 +267,71 @@ phone_selected(const sbd_phone *ph)
     return ph && ph->has_mac && memcmp(ph->mac, opt.phone_mac, 6) == 0;
 }
 
-static rp_file *
-copy_file(const sbd_file *f)
+/* --phone: drop the other phones and their findings (and the findings of
+ * no phone).  From the end: what is kept, and moved, is little. */
+static void
+select_phone(sbd_report *rep)
 {
-    rp_file *r = g_new0(rp_file, 1);
-    unsigned i;
+    guint i;
 
-    r->frame = f->frame;
-    r->type = f->type;
-    r->name = g_strdup(f->name);
-    r->server = g_strdup(f->server);
-    r->md5 = f->has_md5 ? hex_or_null(f->md5, 16) : NULL;
-    r->signer_name = g_strdup(f->signer_name);
-    r->signer_issuer = g_strdup(f->signer_issuer);
-    r->signer_serial = serial_or_null(f->signer_serial, f->signer_serial_len);
-    r->sig = f->sig_status;
-    r->trust = f->trust;
-    r->prev_frame = f->prev_frame;
-    r->blank_itl = f->blank_itl;
-    if (f->tvs) {
-        r->has_tvs = TRUE;
-        r->tvs_req_frame = f->tvs->req_frame;
-        r->tvs_answered = f->tvs->answered;
-        r->tvs_status = f->tvs->status;
+    if (!opt.phone_filter)
+        return;
+    for (i = rep->findings->len; i > 0; i--) {
+        const sbd_finding *f = g_ptr_array_index(rep->findings, i - 1);
+        if (!f->phone || !phone_selected(f->phone))
+            g_ptr_array_remove_index(rep->findings, i - 1);
     }
-    r->n_recs = f->n_recs;
-    r->recs = g_new0(rp_record, f->n_recs ? f->n_recs : 1);
-    for (i = 0; i < f->n_recs; i++) {
-        const sbd_record *s = &f->recs[i];
-        rp_record *d = &r->recs[i];
-        d->index = i + 1;
-        d->has_role = s->has_role;
-        d->role = s->role;
-        d->blank = s->blank;
-        d->serial = serial_or_null(s->serial, s->serial_len);
-        d->subject = g_strdup(s->subject);
-        d->has_cert = s->has_cert;
-        d->cert_sha1 = s->has_cert ? hex_or_null(s->cert_sha1, 20) : NULL;
-    }
-    return r;
+    for (i = rep->phones->len; i > 0; i--)
+        if (!phone_selected(g_ptr_array_index(rep->phones, i - 1)))
+            g_ptr_array_remove_index(rep->phones, i - 1);
 }
 
-static rp_session *
-copy_session(const sbd_session *s)
-{
-    rp_session *r = g_new0(rp_session, 1);
-
-    r->frame = s->frame;
-    r->server = g_strdup(s->server);
-    r->port = s->port;
-    r->client_port = g_strdup(s->client_port);
-    r->tls13 = s->tls13;
-    r->cert_seen = s->cert_seen;
-    r->cert_serial = serial_or_null(s->cert_serial, s->cert_serial_len);
-    if (s->cert_seen) {
-        r->cert_sha1 = hex_or_null(s->cert_sha1, 20);
-        r->cert_sha256 = hex_or_null(s->cert_sha256, 32);
-    }
-    r->cert_subject = g_strdup(s->cert_subject);
-    r->verdict = s->verdict;
-    r->itl_frame = s->itl_frame;
-    r->itl_after = s->itl_after;
-    r->record_serial = serial_or_null(s->record_serial, s->record_serial_len);
-    r->compared_by = s->compared_by;
-    return r;
-}
-
-static rp_exchange *
-copy_exchange(const sbd_exchange *x)
-{
-    rp_exchange *r = g_new0(rp_exchange, 1);
-
-    r->req_frame = x->req_frame;
-    r->resp_frame = x->resp_frame;
-    r->command = x->command;
-    r->request_id = x->request_id;
-    r->subject = g_strdup(x->subject);
-    r->issuer = g_strdup(x->issuer);
-    r->serial = serial_or_null(x->serial, x->serial_len);
-    r->answered = x->answered;
-    r->status = x->status;
-    r->has_roles = x->has_roles;
-    r->n_roles = MIN(x->n_roles, (unsigned)TVS_MAX_TAP_ROLES);
-    memcpy(r->roles, x->roles, r->n_roles);
-    r->has_ttl = x->has_ttl;
-    r->ttl = x->ttl;
-    return r;
-}
-
-/* Copy what the engine concluded about the current capture.  Must run after
- * sbd_checks_finish() and before epan_free(). */
+/* Take what the engine concluded about the current capture.  Must run after
+ * sbd_checks_finish() and before epan_free(), whose cleanup routine resets
+ * the engine. */
 static void
 collect_report(rp_input *in)
 {
-    GPtrArray *phones = sbd_checks_phones();
-    GPtrArray *findings = sbd_checks_findings();
-    GHashTable *map = g_hash_table_new(g_direct_hash, g_direct_equal);
-    guint i, j;
+    sbd_report_free(in->rep);
+    in->rep = sbd_checks_take_report();
+    select_phone(in->rep);
+}
 
-    in->capped = sbd_checks_capped();
-    for (i = 0; phones && i < phones->len; i++) {
-        const sbd_phone *ph = g_ptr_array_index(phones, i);
-        rp_phone *r;
+/* TVS session verdicts of a phone, counted from its sessions. */
+static void
+phone_verdicts(const sbd_phone *ph, unsigned counts[SBD_TVS_N])
+{
+    guint i;
 
-        if (!phone_selected(ph))
-            continue;
-        r = g_new0(rp_phone, 1);
-        r->ip = g_strdup(ph->ip);
-        r->has_mac = ph->has_mac;
-        memcpy(r->mac, ph->mac, 6);
-        r->model = g_strdup(ph->model);
-        r->files = g_ptr_array_new_with_free_func(rp_file_free);
-        r->sessions = g_ptr_array_new_with_free_func(rp_session_free);
-        r->exchanges = g_ptr_array_new_with_free_func(rp_exchange_free);
-        for (j = 0; j < ph->files->len; j++)
-            g_ptr_array_add(r->files, copy_file(g_ptr_array_index(ph->files, j)));
-        for (j = 0; j < ph->sessions->len; j++) {
-            rp_session *s = copy_session(g_ptr_array_index(ph->sessions, j));
-            if ((unsigned)s->verdict < SBD_TVS_N)
-                r->verdicts[s->verdict]++;
-            g_ptr_array_add(r->sessions, s);
-        }
-        for (j = 0; j < ph->exchanges->len; j++)
-            g_ptr_array_add(r->exchanges, copy_exchange(g_ptr_array_index(ph->exchanges, j)));
-        g_ptr_array_add(in->phones, r);
-        g_hash_table_insert(map, (gpointer)ph, r);
+    memset(counts, 0, SBD_TVS_N * sizeof counts[0]);
+    for (i = 0; i < ph->sessions->len; i++) {
+        const sbd_session *s = g_ptr_array_index(ph->sessions, i);
+        if ((unsigned)s->verdict < SBD_TVS_N)
+            counts[s->verdict]++;
     }
-    for (i = 0; findings && i < findings->len; i++) {
-        const sbd_finding *f = g_ptr_array_index(findings, i);
-        rp_finding *r;
-
-        if (opt.phone_filter && !g_hash_table_lookup(map, f->phone))
-            continue;
-        r = g_new0(rp_finding, 1);
-        r->code = f->code;
-        r->frame = f->frame;
-        r->related_frame = f->related_frame;
-        r->phone = f->phone ? g_hash_table_lookup(map, f->phone) : NULL;
-        r->detail = g_strdup(f->detail);
-        g_ptr_array_add(in->findings, r);
-    }
-    g_hash_table_destroy(map);
 }
 
 static void
 add_to_totals(totals_t *t, const rp_input *in)
 {
+    unsigned verdicts[SBD_TVS_N];
     guint i, v;
 
     t->inputs++;
     if (in->error)
         t->errors++;
-    for (i = 0; i < in->phones->len; i++) {
-        const rp_phone *ph = g_ptr_array_index(in->phones, i);
+    for (i = 0; i < in->rep->phones->len; i++) {
+        const sbd_phone *ph = g_ptr_array_index(in->rep->phones, i);
         t->phones++;
         t->files += ph->files->len;
         t->sessions += ph->sessions->len;
         t->exchanges += ph->exchanges->len;
+        phone_verdicts(ph, verdicts);
         for (v = 0; v < SBD_TVS_N; v++)
-            t->verdicts[v] += ph->verdicts[v];
+            t->verdicts[v] += verdicts[v];
     }
-    for (i = 0; i < in->findings->len; i++) {
-        const rp_finding *f = g_ptr_array_index(in->findings, i);
+    for (i = 0; i < in->rep->findings->len; i++) {
+        const sbd_finding *f = g_ptr_array_index(in->rep->findings, i);
         t->findings++;
         if ((unsigned)f->code < SBD_F_N)
             t->by_finding[f->code]++;
@@ -657,7 +438,6 @@ mac_str(const guint8 mac[6], char out[18])
 
 /* Strings for a terminal: valid UTF-8, no control characters (a capture
  * may carry escape sequences in certificate names or file names). */
-static GPtrArray *scratch;
 
 static const char *
 T(const char *s)
@@ -715,7 +495,7 @@ status_text(unsigned status)
 }
 
 static const char *
-phone_label(const rp_phone *ph)
+phone_label(const sbd_phone *ph)
 {
     char mac[18];
     char *v;
@@ -750,43 +530,43 @@ first_rdn(const char *dn)
 }
 
 static gboolean
-is_trust_list(const rp_file *f)
+is_trust_list(const sbd_file *f)
 {
     return f->type == CISCOTL_TYPE_ITL || f->type == CISCOTL_TYPE_CTL;
 }
 
 static void
-text_file(FILE *o, const rp_file *f)
+text_file(FILE *o, const sbd_file *f)
 {
     unsigned i, n_tvs = 0;
 
     fprintf(o, "    frame %u  %s %s  from %s\n", f->frame, file_type_key(f->type), T(f->name), T(f->server));
-    fprintf(o, "      MD5 %s\n", f->md5 ? f->md5 : "- (file incomplete)");
-    fprintf(o, "      signer %s, serial %s\n", T(f->signer_name), f->signer_serial ? f->signer_serial : "-");
-    fprintf(o, "      signature: %s", ciscotl_sig_status_str(f->sig));
+    fprintf(o, "      MD5 %s\n", f->has_md5 ? hex_or_null(f->md5, 16) : "- (file incomplete)");
+    fprintf(o, "      signer %s, serial %s\n", T(f->signer_name), serial_text(f->signer_serial, f->signer_serial_len));
+    fprintf(o, "      signature: %s", ciscotl_sig_status_str(f->sig_status));
     if (is_trust_list(f)) {
         fprintf(o, "; signer trusted: %s", sbd_signer_trust_str(f->trust));
         if (f->prev_frame)
             fprintf(o, " (previous list in frame %u)", f->prev_frame);
     }
     fputc('\n', o);
-    if (f->has_tvs) {
-        fprintf(o, "      TVS request about the signer in frame %u: %s\n", f->tvs_req_frame,
-                f->tvs_answered ? status_text(f->tvs_status) : "no answer");
+    if (f->tvs) {
+        fprintf(o, "      TVS request about the signer in frame %u: %s\n", f->tvs->req_frame,
+                f->tvs->answered ? status_text(f->tvs->status) : "no answer");
     }
     if (f->type != CISCOTL_TYPE_ITL)
         return;
     if (f->blank_itl)
         fprintf(o, "      blank (rollback) ITL\n");
     for (i = 0; i < f->n_recs; i++) {
-        const rp_record *r = &f->recs[i];
+        const sbd_record *r = &f->recs[i];
         if (!r->has_role || r->role != SBD_ROLE_TVS)
             continue;
         n_tvs++;
         if (r->blank)
-            fprintf(o, "      TVS record %u: blank\n", r->index);
+            fprintf(o, "      TVS record %u: blank\n", i + 1);
         else
-            fprintf(o, "      TVS record %u: serial %s  %s\n", r->index, r->serial ? r->serial : "-",
+            fprintf(o, "      TVS record %u: serial %s  %s\n", i + 1, serial_text(r->serial, r->serial_len),
                     T(r->subject));
     }
     if (!n_tvs)
@@ -794,27 +574,27 @@ text_file(FILE *o, const rp_file *f)
 }
 
 static void
-text_session(FILE *o, const rp_session *s)
+text_session(FILE *o, const sbd_session *s)
 {
     fprintf(o, "    frame %u  %s:%u (client port %s)%s\n", s->frame, T(s->server), s->port,
             T(s->client_port), s->tls13 ? "  TLS 1.3" : "");
     if (s->cert_seen)
-        fprintf(o, "      certificate serial %s  SHA-1 %s  %s\n", s->cert_serial ? s->cert_serial : "-",
-                s->cert_sha1, T(s->cert_subject));
+        fprintf(o, "      certificate serial %s  SHA-1 %s  %s\n", serial_text(s->cert_serial, s->cert_serial_len),
+                hex_or_null(s->cert_sha1, 20), T(s->cert_subject));
     else
         fprintf(o, "      certificate not seen\n");
     fprintf(o, "      verdict: %s", sbd_tvs_verdict_str(s->verdict));
     if (s->itl_frame)
         fprintf(o, " (ITL in frame %u%s)", s->itl_frame, s->itl_after ? ", downloaded after the session" : "");
     if (s->record_serial)
-        fprintf(o, ", TVS record serial %s", s->record_serial);
+        fprintf(o, ", TVS record serial %s", serial_or_null(s->record_serial, s->record_serial_len));
     if (s->compared_by)
         fprintf(o, ", compared by %s", s->compared_by);
     fputc('\n', o);
 }
 
 static void
-text_exchange(FILE *o, const rp_exchange *x)
+text_exchange(FILE *o, const sbd_exchange *x)
 {
     fprintf(o, "    frames %u/", x->req_frame);
     if (x->answered)
@@ -823,10 +603,10 @@ text_exchange(FILE *o, const rp_exchange *x)
         fputc('-', o);
     fprintf(o, "  %s (id %u)\n", command_key(x->command), x->request_id);
     fprintf(o, "      subject %s\n      issuer %s\n      serial %s\n", T(x->subject), T(x->issuer),
-            x->serial ? x->serial : "-");
+            serial_text(x->serial, x->serial_len));
     if (x->answered) {
         fprintf(o, "      answer: %s, roles %s", status_text(x->status),
-                x->has_roles ? roles_text(x->roles, x->n_roles) : "absent");
+                x->has_roles ? roles_text(x->roles, exchange_n_roles(x)) : "absent");
         if (x->has_ttl)
             fprintf(o, ", TTL %u s", x->ttl);
         fputc('\n', o);
@@ -859,32 +639,32 @@ tl_add(GArray *tl, guint32 frame, char *text)
 }
 
 static void
-text_timeline(FILE *o, const rp_phone *ph)
+text_timeline(FILE *o, const sbd_phone *ph)
 {
     GArray *tl = g_array_new(FALSE, FALSE, sizeof(tl_event));
     guint i;
 
     for (i = 0; i < ph->files->len; i++) {
-        const rp_file *f = g_ptr_array_index(ph->files, i);
+        const sbd_file *f = g_ptr_array_index(ph->files, i);
         if (is_trust_list(f))
             tl_add(tl, f->frame, g_strdup_printf("%s %s signed by %s: signature %s, signer trusted: %s",
                                                  file_type_key(f->type), T(f->name), first_rdn(f->signer_name),
-                                                 ciscotl_sig_status_str(f->sig),
+                                                 ciscotl_sig_status_str(f->sig_status),
                                                  sbd_signer_trust_str(f->trust)));
         else
             tl_add(tl, f->frame, g_strdup_printf("%s %s: signature %s", file_type_key(f->type), T(f->name),
-                                                 ciscotl_sig_status_str(f->sig)));
+                                                 ciscotl_sig_status_str(f->sig_status)));
     }
     for (i = 0; i < ph->sessions->len; i++) {
-        const rp_session *s = g_ptr_array_index(ph->sessions, i);
+        const sbd_session *s = g_ptr_array_index(ph->sessions, i);
         tl_add(tl, s->frame, g_strdup_printf("TVS %s:%u certificate %s: %s", T(s->server), s->port,
-                                             s->cert_serial ? s->cert_serial : "-",
+                                             serial_text(s->cert_serial, s->cert_serial_len),
                                              sbd_tvs_verdict_str(s->verdict)));
     }
     for (i = 0; i < ph->exchanges->len; i++) {
-        const rp_exchange *x = g_ptr_array_index(ph->exchanges, i);
+        const sbd_exchange *x = g_ptr_array_index(ph->exchanges, i);
         tl_add(tl, x->req_frame, g_strdup_printf("TVS %s request, serial %s", command_key(x->command),
-                                                 x->serial ? x->serial : "-"));
+                                                 serial_text(x->serial, x->serial_len)));
         if (x->answered)
             tl_add(tl, x->resp_frame, g_strdup_printf("TVS %s answer: %s", command_key(x->command),
                                                       status_text(x->status)));
@@ -901,7 +681,7 @@ text_timeline(FILE *o, const rp_phone *ph)
 }
 
 static void
-text_phone(FILE *o, const rp_input *in, const rp_phone *ph)
+text_phone(FILE *o, const rp_input *in, const sbd_phone *ph)
 {
     char mac[18] = "-";
     guint i, n_lists = 0, n_signed = 0;
@@ -910,7 +690,7 @@ text_phone(FILE *o, const rp_input *in, const rp_phone *ph)
         mac_str(ph->mac, mac);
     fprintf(o, "\nphone %s  IP %s  model %s  [input %s]\n", mac, T(ph->ip), T(ph->model), T(in->path));
     for (i = 0; i < ph->files->len; i++) {
-        const rp_file *f = g_ptr_array_index(ph->files, i);
+        const sbd_file *f = g_ptr_array_index(ph->files, i);
         if (is_trust_list(f))
             n_lists++;
         else
@@ -951,19 +731,19 @@ text_input(FILE *o, const rp_input *in)
     guint i;
 
     fprintf(o, "== %s: %u frame%s, %u phone%s, %u finding%s\n", T(in->path), in->frames,
-            in->frames == 1 ? "" : "s", in->phones->len, in->phones->len == 1 ? "" : "s",
-            in->findings->len, in->findings->len == 1 ? "" : "s");
+            in->frames == 1 ? "" : "s", in->rep->phones->len, in->rep->phones->len == 1 ? "" : "s",
+            in->rep->findings->len, in->rep->findings->len == 1 ? "" : "s");
     if (in->error)
         fprintf(o, "error: %s%s\n", T(in->error),
                 in->frames ? " (results up to the error are reported)" : "");
-    if (in->capped)
+    if (in->rep->capped)
         fprintf(o, "warning: a limit of tracked phones/files/sessions was reached; later ones were not checked\n");
-    for (i = 0; i < in->phones->len; i++)
-        text_phone(o, in, g_ptr_array_index(in->phones, i));
-    if (in->findings->len)
-        fprintf(o, "\nfindings (%u) in %s:\n", in->findings->len, T(in->path));
-    for (i = 0; i < in->findings->len; i++) {
-        const rp_finding *f = g_ptr_array_index(in->findings, i);
+    for (i = 0; i < in->rep->phones->len; i++)
+        text_phone(o, in, g_ptr_array_index(in->rep->phones, i));
+    if (in->rep->findings->len)
+        fprintf(o, "\nfindings (%u) in %s:\n", in->rep->findings->len, T(in->path));
+    for (i = 0; i < in->rep->findings->len; i++) {
+        const sbd_finding *f = g_ptr_array_index(in->rep->findings, i);
         const sbd_finding_info *fi = sbd_finding_describe(f->code);
         fprintf(o, "  [%s] %s  frame %u", fi ? severity_key(fi->severity) : "?", finding_name(f->code), f->frame);
         if (f->related_frame)
@@ -1151,7 +931,7 @@ json_mac(const char *key, gboolean has, const guint8 mac[6])
 }
 
 static void
-json_file(const rp_file *f)
+json_file(const sbd_file *f)
 {
     unsigned i;
 
@@ -1160,13 +940,13 @@ json_file(const rp_file *f)
     jw_str("type", file_type_key(f->type));
     jw_str("name", f->name);
     jw_str("server", f->server);
-    jw_str("md5", f->md5);
+    jw_str("md5", f->has_md5 ? hex_or_null(f->md5, 16) : NULL);
     jw_obj("signer");
     jw_str("name", f->signer_name);
     jw_str("issuer", f->signer_issuer);
-    jw_str("serial", f->signer_serial);
+    jw_str("serial", serial_or_null(f->signer_serial, f->signer_serial_len));
     jw_end_obj();
-    jw_str("signature", sig_key(f->sig));
+    jw_str("signature", sig_key(f->sig_status));
     if (is_trust_list(f)) {
         jw_str("signer_trusted", trust_key(f->trust));
         jw_frame("previous_list_frame", f->prev_frame);
@@ -1175,12 +955,12 @@ json_file(const rp_file *f)
         jw_null("previous_list_frame");
     }
     jw_bool("blank_itl", f->blank_itl);
-    if (f->has_tvs) {
+    if (f->tvs) {
         jw_obj("tvs_followup");
-        jw_uint("request_frame", f->tvs_req_frame);
-        jw_bool("answered", f->tvs_answered);
-        if (f->tvs_answered && f->tvs_status != SBD_TVS_NO_STATUS)
-            jw_uint("status", f->tvs_status);
+        jw_uint("request_frame", f->tvs->req_frame);
+        jw_bool("answered", f->tvs->answered);
+        if (f->tvs->answered && f->tvs->status != SBD_TVS_NO_STATUS)
+            jw_uint("status", f->tvs->status);
         else
             jw_null("status");
         jw_end_obj();
@@ -1189,9 +969,9 @@ json_file(const rp_file *f)
     }
     jw_arr("records");
     for (i = 0; i < f->n_recs; i++) {
-        const rp_record *r = &f->recs[i];
+        const sbd_record *r = &f->recs[i];
         jw_obj(NULL);
-        jw_uint("index", r->index);
+        jw_uint("index", i + 1);
         if (r->has_role) {
             jw_uint("role", r->role);
             jw_str("role_name", sbd_role_name(r->role));
@@ -1200,9 +980,9 @@ json_file(const rp_file *f)
             jw_null("role_name");
         }
         jw_bool("blank", r->blank);
-        jw_str("serial", r->serial);
+        jw_str("serial", serial_or_null(r->serial, r->serial_len));
         jw_str("subject", r->subject);
-        jw_str("cert_sha1", r->cert_sha1);
+        jw_str("cert_sha1", r->has_cert ? hex_or_null(r->cert_sha1, 20) : NULL);
         jw_end_obj();
     }
     jw_end_arr();
@@ -1210,7 +990,7 @@ json_file(const rp_file *f)
 }
 
 static void
-json_session(const rp_session *s)
+json_session(const sbd_session *s)
 {
     jw_obj(NULL);
     jw_uint("frame", s->frame);
@@ -1219,20 +999,20 @@ json_session(const rp_session *s)
     jw_str("client_port", s->client_port);
     jw_bool("tls13", s->tls13);
     jw_bool("cert_seen", s->cert_seen);
-    jw_str("cert_serial", s->cert_serial);
-    jw_str("cert_sha1", s->cert_sha1);
-    jw_str("cert_sha256", s->cert_sha256);
+    jw_str("cert_serial", serial_or_null(s->cert_serial, s->cert_serial_len));
+    jw_str("cert_sha1", s->cert_seen ? hex_or_null(s->cert_sha1, 20) : NULL);
+    jw_str("cert_sha256", s->cert_seen ? hex_or_null(s->cert_sha256, 32) : NULL);
     jw_str("cert_subject", s->cert_subject);
     jw_str("verdict", sbd_tvs_verdict_str(s->verdict));
     jw_frame("itl_frame", s->itl_frame);
     jw_bool("itl_after", s->itl_after);
-    jw_str("record_serial", s->record_serial);
+    jw_str("record_serial", serial_or_null(s->record_serial, s->record_serial_len));
     jw_str("compared_by", s->compared_by);
     jw_end_obj();
 }
 
 static void
-json_exchange(const rp_exchange *x)
+json_exchange(const sbd_exchange *x)
 {
     unsigned i;
 
@@ -1244,7 +1024,7 @@ json_exchange(const rp_exchange *x)
     jw_uint("request_id", x->request_id);
     jw_str("subject", x->subject);
     jw_str("issuer", x->issuer);
-    jw_str("serial", x->serial);
+    jw_str("serial", serial_or_null(x->serial, x->serial_len));
     jw_bool("answered", x->answered);
     if (x->answered) {
         if (x->status != SBD_TVS_NO_STATUS)
@@ -1253,7 +1033,7 @@ json_exchange(const rp_exchange *x)
             jw_null("status");
         if (x->has_roles) {
             jw_arr("roles");
-            for (i = 0; i < x->n_roles; i++) {
+            for (i = 0; i < exchange_n_roles(x); i++) {
                 jw_obj(NULL);
                 jw_uint("code", x->roles[i]);
                 jw_str("name", sbd_role_name(x->roles[i]));
@@ -1289,21 +1069,23 @@ json_verdicts(const char *key, const unsigned *counts)
 static void
 json_input(const rp_input *in)
 {
+    unsigned verdicts[SBD_TVS_N];
     guint i, j;
 
     jw_obj(NULL);
     jw_str("path", in->path);
     jw_str("error", in->error);
     jw_uint("frames", in->frames);
-    jw_bool("capped", in->capped);
+    jw_bool("capped", in->rep->capped);
     jw_arr("phones");
-    for (i = 0; i < in->phones->len; i++) {
-        const rp_phone *ph = g_ptr_array_index(in->phones, i);
+    for (i = 0; i < in->rep->phones->len; i++) {
+        const sbd_phone *ph = g_ptr_array_index(in->rep->phones, i);
         jw_obj(NULL);
         json_mac("mac", ph->has_mac, ph->mac);
         jw_str("ip", ph->ip);
         jw_str("model", ph->model);
-        json_verdicts("verdicts", ph->verdicts);
+        phone_verdicts(ph, verdicts);
+        json_verdicts("verdicts", verdicts);
         jw_arr("files");
         for (j = 0; j < ph->files->len; j++)
             json_file(g_ptr_array_index(ph->files, j));
@@ -1320,8 +1102,8 @@ json_input(const rp_input *in)
     }
     jw_end_arr();
     jw_arr("findings");
-    for (i = 0; i < in->findings->len; i++) {
-        const rp_finding *f = g_ptr_array_index(in->findings, i);
+    for (i = 0; i < in->rep->findings->len; i++) {
+        const sbd_finding *f = g_ptr_array_index(in->rep->findings, i);
         const sbd_finding_info *fi = sbd_finding_describe(f->code);
         jw_obj(NULL);
         jw_str("finding", finding_name(f->code));
@@ -1416,8 +1198,8 @@ csv_input(FILE *f, const rp_input *in)
 {
     guint i;
 
-    for (i = 0; i < in->findings->len; i++) {
-        const rp_finding *fd = g_ptr_array_index(in->findings, i);
+    for (i = 0; i < in->rep->findings->len; i++) {
+        const sbd_finding *fd = g_ptr_array_index(in->rep->findings, i);
         const sbd_finding_info *fi = sbd_finding_describe(fd->code);
         char mac[18] = "", frame[16], rel[16] = "";
 
