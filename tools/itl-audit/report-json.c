@@ -1,4 +1,5 @@
-/* report-json.c - the JSON output: one document on stdout
+/* report-json.c - the JSON output: one document on stdout, written with
+ * wsutil/json_dumper.h
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -8,136 +9,114 @@
 #include <string.h>
 
 #include <epan/epan.h>
+#include <wsutil/json_dumper.h>
 
 #include "sbd-common.h"
 #include "itl-audit.h"
 #include "report.h"
 
-static struct {
-    FILE *f;
-    int depth;
-    gboolean first[64];
-} jw;
+/* The dumper being written: the document's (on stdout, from the first
+ * line to the summary), or an input's (one element of "inputs", written on
+ * its own into a string, in a worker process with -j). */
+static json_dumper doc_dumper, input_dumper;
+static json_dumper *jw = &doc_dumper;
+
+/* The elements of "inputs" are at this depth of the document. */
+#define INPUT_INDENT "    "
 
 static void
-json_string(FILE *f, const char *s)
+jw_start(json_dumper *d, FILE *f)
 {
-    char *v;
-    const unsigned char *p;
-
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    v = g_utf8_make_valid(s, -1);       /* JSON text must be UTF-8 */
-    fputc('"', f);
-    for (p = (const unsigned char *)v; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-    g_free(v);
+    memset(d, 0, sizeof *d);
+    if (f)
+        d->output_file = f;
+    else
+        d->output_string = g_string_new(NULL);
+    d->flags = JSON_DUMPER_FLAGS_PRETTY_PRINT;
+    jw = d;
 }
 
-/* Start a value: separator, newline, indentation, key. */
 static void
 jw_key(const char *key)
 {
-    int i;
-
-    if (jw.depth > 0) {
-        if (!jw.first[jw.depth])
-            fputc(',', jw.f);
-        jw.first[jw.depth] = FALSE;
-        fputc('\n', jw.f);
-        for (i = 0; i < jw.depth; i++)
-            fputs("  ", jw.f);
-    }
-    if (key) {
-        json_string(jw.f, key);
-        fputs(": ", jw.f);
-    }
+    if (key)
+        json_dumper_set_member_name(jw, key);
 }
 
 static void
-jw_open(const char *key, char bracket)
+jw_obj(const char *key)
 {
     jw_key(key);
-    fputc(bracket, jw.f);
-    if (jw.depth < (int)G_N_ELEMENTS(jw.first) - 1)
-        jw.depth++;
-    jw.first[jw.depth] = TRUE;
+    json_dumper_begin_object(jw);
 }
 
 static void
-jw_close(char bracket)
-{
-    gboolean empty = jw.first[jw.depth];
-    int i;
-
-    jw.depth--;
-    if (!empty) {
-        fputc('\n', jw.f);
-        for (i = 0; i < jw.depth; i++)
-            fputs("  ", jw.f);
-    }
-    fputc(bracket, jw.f);
-}
-
-#define jw_obj(key) jw_open((key), '{')
-#define jw_arr(key) jw_open((key), '[')
-#define jw_end_obj() jw_close('}')
-#define jw_end_arr() jw_close(']')
-
-static void
-jw_str(const char *key, const char *val)
+jw_arr(const char *key)
 {
     jw_key(key);
-    json_string(jw.f, val);
+    json_dumper_begin_array(jw);
 }
 
 static void
-jw_uint(const char *key, guint64 val)
+jw_end_obj(void)
 {
-    jw_key(key);
-    fprintf(jw.f, "%" G_GUINT64_FORMAT, val);
-}
-
-/* A frame number, or null when 0 (frame numbers start at 1). */
-static void
-jw_frame(const char *key, guint32 frame)
-{
-    jw_key(key);
-    if (frame)
-        fprintf(jw.f, "%u", frame);
-    else
-        fputs("null", jw.f);
+    json_dumper_end_object(jw);
 }
 
 static void
-jw_bool(const char *key, gboolean val)
+jw_end_arr(void)
 {
-    jw_key(key);
-    fputs(val ? "true" : "false", jw.f);
+    json_dumper_end_array(jw);
 }
 
 static void
 jw_null(const char *key)
 {
     jw_key(key);
-    fputs("null", jw.f);
+    json_dumper_value_anyf(jw, "null");
+}
+
+/* A string, or null.  JSON text must be UTF-8, and json_dumper escapes
+ * but does not check it: bytes from a capture are made valid first
+ * (invalid sequences become U+FFFD). */
+static void
+jw_str(const char *key, const char *val)
+{
+    char *v;
+
+    if (!val) {
+        jw_null(key);
+        return;
+    }
+    v = g_utf8_make_valid(val, -1);
+    jw_key(key);
+    json_dumper_value_string(jw, v);
+    g_free(v);
+}
+
+static void
+jw_uint(const char *key, guint64 val)
+{
+    jw_key(key);
+    json_dumper_value_anyf(jw, "%" G_GUINT64_FORMAT, val);
+}
+
+/* A frame number, or null when 0 (frame numbers start at 1). */
+static void
+jw_frame(const char *key, guint32 frame)
+{
+    if (!frame) {
+        jw_null(key);
+        return;
+    }
+    jw_uint(key, frame);
+}
+
+static void
+jw_bool(const char *key, gboolean val)
+{
+    jw_key(key);
+    json_dumper_value_anyf(jw, "%s", val ? "true" : "false");
 }
 
 static void
@@ -289,23 +268,10 @@ json_verdicts(const char *key, const unsigned *counts)
     jw_end_obj();
 }
 
-/* An input's object is written at depth 2 (an element of "inputs") into
- * its own memory file; the document's writer state is kept aside. */
-static struct {
-    FILE *f;
-    int depth;
-    gboolean first;
-} doc;
-
 static void
-json_input_begin(FILE *o, const audit_input *in)
+json_input_begin(FILE *o _U_, const audit_input *in)
 {
-    doc.f = jw.f;
-    doc.depth = jw.depth;
-    doc.first = jw.first[2];
-    jw.f = o;
-    jw.depth = 2;
-    jw.first[2] = TRUE;
+    jw_start(&input_dumper, NULL);
     jw_obj(NULL);
     jw_str("path", in->path);
     jw_str("error", in->error);
@@ -365,7 +331,7 @@ json_finding(const sbd_finding *f)
 }
 
 static void
-json_input_end(FILE *o _U_, const audit_input *in)
+json_input_end(FILE *o, const audit_input *in)
 {
     guint i;
 
@@ -375,29 +341,39 @@ json_input_end(FILE *o _U_, const audit_input *in)
         json_finding(g_ptr_array_index(in->rep->findings, i));
     jw_end_arr();
     jw_end_obj();
-    jw.f = doc.f;
-    jw.depth = doc.depth;
-    jw.first[2] = doc.first;
+    /* (finish() checks that every object and array was closed, and ends
+     * the text with a newline, which place() does not want.) */
+    if (!json_dumper_finish(jw))
+        fprintf(stderr, "%s: internal error: unbalanced JSON for %s\n", PROGNAME, T(in->path));
+    if (jw->output_string->len && jw->output_string->str[jw->output_string->len - 1] == '\n')
+        g_string_truncate(jw->output_string, jw->output_string->len - 1);
+    fwrite(jw->output_string->str, 1, jw->output_string->len, o);
+    g_string_free(jw->output_string, TRUE);
+    jw->output_string = NULL;
+    jw = &doc_dumper;
 }
 
-/* An input's object into "inputs", after a separator if not the first. */
+/* An input's object (written at depth 0) into "inputs": the document's
+ * dumper writes the separator and the indentation and counts it as a
+ * value; the object follows, each line indented to its depth. */
 static void
 json_place(FILE *o, const char *fragment, size_t len)
 {
-    static gboolean any;
+    const char *p = fragment, *end = fragment + len, *nl;
 
-    if (any)
-        fputc(',', o);
-    any = TRUE;
-    jw.first[2] = FALSE;
-    fwrite(fragment, 1, len, o);
+    json_dumper_value_anyf(&doc_dumper, "%s", "");
+    while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        fwrite(p, 1, (size_t)(nl + 1 - p), o);
+        fputs(INPUT_INDENT, o);
+        p = nl + 1;
+    }
+    fwrite(p, 1, (size_t)(end - p), o);
 }
 
 static void
 json_begin(FILE *f)
 {
-    jw.f = f;
-    jw.depth = 0;
+    jw_start(&doc_dumper, f);
     jw_obj(NULL);
     jw_str("version", SBD_VERSION);
     jw_str("wireshark_version", epan_get_version());
@@ -409,6 +385,7 @@ json_end(FILE *o _U_, const totals_t *t, int exit_status)
 {
     unsigned c;
 
+    jw = &doc_dumper;
     jw_end_arr();
     jw_obj("summary");
     jw_uint("inputs", t->inputs);
@@ -426,7 +403,7 @@ json_end(FILE *o _U_, const totals_t *t, int exit_status)
     jw_uint("exit_status", (guint64)exit_status);
     jw_end_obj();
     jw_end_obj();
-    fputc('\n', jw.f);
+    json_dumper_finish(jw);
 }
 
 const report_output report_json = {
