@@ -1120,3 +1120,31 @@ sbd_checks_capped_frame(const char **what)
         *what = st.capped ? st.capped_what : NULL;
     return st.capped ? st.capped_frame : 0;
 }
+
+/* ---- handing the results over ---------------------------------------------- */
+
+sbd_report *
+sbd_checks_take_report(void)
+{
+    sbd_report *rep = g_new0(sbd_report, 1);
+
+    rep->findings = sbd_checks_findings();      /* sorted if finished */
+    rep->phones = st.phones;
+    rep->capped = st.capped;
+    rep->capped_frame = sbd_checks_capped_frame(&rep->capped_what);
+    /* What sbd_checks_reset() frees is no longer the engine's. */
+    st.phones = g_ptr_array_new_with_free_func(phone_free);
+    st.findings = g_ptr_array_new_with_free_func(finding_free);
+    sbd_checks_reset();
+    return rep;
+}
+
+void
+sbd_report_free(sbd_report *rep)
+{
+    if (!rep)
+        return;
+    g_ptr_array_free(rep->findings, TRUE);      /* they point to the phones */
+    g_ptr_array_free(rep->phones, TRUE);
+    g_free(rep);
+}

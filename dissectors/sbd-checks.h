@@ -212,4 +212,24 @@ gboolean sbd_checks_capped(void);        /* a SBD_MAX_* cap was hit */
 /* The frame where a limit was hit first (0: none) and which limit. */
 guint32 sbd_checks_capped_frame(const char **what);
 
+/* The results of one capture, handed over to their reader (itl-audit) so
+ * that they outlive the engine's state, which epan_free() resets.  All of
+ * it is GLib memory of the engine's own (no epan/wmem memory): the caller
+ * owns it after sbd_checks_take_report() and frees it with
+ * sbd_report_free(). */
+typedef struct {
+    GPtrArray *phones;          /* sbd_phone*, as sbd_checks_phones() */
+    GPtrArray *findings;        /* sbd_finding*, in frame order; ->phone is one of phones */
+    gboolean capped;            /* as sbd_checks_capped() */
+    guint32 capped_frame;       /* as sbd_checks_capped_frame() */
+    const char *capped_what;    /* static text, or NULL */
+} sbd_report;
+
+/* Hand the phones and findings over (after sbd_checks_finish()) and start
+ * again empty, as sbd_checks_reset() does: the per-frame views, which point
+ * into what was handed over, go with the old state. */
+sbd_report *sbd_checks_take_report(void);
+/* Free a handed-over report (NULL: nothing). */
+void sbd_report_free(sbd_report *rep);
+
 #endif

@@ -254,6 +254,33 @@ ia "$WORK/cut.pcap"
 assert_contains "$OUT" "error: " "truncated capture: text shows the error"
 assert_contains "$OUT" "results up to the error are reported" "truncated capture: text says results are partial"
 
+# --- hostile bytes in an input's name, in every output -------------------------------
+# The name holds ESC, 0xff and 0xfe (never valid in UTF-8), DEL, a quote, a
+# backslash, a comma and 0x01.  JSON and CSV must still be UTF-8 with the
+# name as the UTF-8 rules make it (each invalid byte one U+FFFD, the rest
+# kept: g_utf8_make_valid), the text output shows the controls as \xNN.
+mkdir -p "$WORK/hostile"
+HN=$(printf 'bad\033[31m\377\376\177"q\\,name\001.pcap')
+cp "$T/tftp-variants.pcap" "$WORK/hostile/$HN"
+EXPECT_NAME=$'bad\e[31m\xef\xbf\xbd\xef\xbf\xbd\x7f"q\\,name\x01.pcap'
+ia --json "$WORK/hostile/$HN"
+assert_eq 1 "$RC" "hostile name: audited (findings) -> 1"
+assert_eq "ok" "$(python3 -c 'import json, sys
+d = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+want = sys.argv[2] + "/" + sys.argv[3]
+print("ok" if d["inputs"][0]["path"] == want else "got %r, want %r" % (d["inputs"][0]["path"], want))' \
+    "$WORK/out" "$WORK/hostile" "$EXPECT_NAME" 2>&1)" "hostile name: JSON is UTF-8 JSON with the repaired name"
+ia --csv "$WORK/hostile/$HN"
+assert_eq "ok" "$(python3 -c 'import csv, io, sys
+rows = list(csv.reader(io.StringIO(open(sys.argv[1], "rb").read().decode("utf-8"), newline="")))
+want = sys.argv[2] + "/" + sys.argv[3]
+bad = [r[0] for r in rows[1:] if r[0] != want]
+print("ok" if len(rows) > 1 and not bad else "rows %d, got %r, want %r" % (len(rows), bad[:1], want))' \
+    "$WORK/out" "$WORK/hostile" "$EXPECT_NAME" 2>&1)" "hostile name: CSV is UTF-8 with the repaired name in every row"
+ia "$WORK/hostile/$HN"
+assert_contains "$OUT" 'bad\x1b[31m'$'\xef\xbf\xbd\xef\xbf\xbd''\x7f"q\,name\x01.pcap' "hostile name: text shows the controls as \\xNN"
+assert_eq 0 "$(LC_ALL=C grep -c $'[\x01\x1b\x7f]' "$WORK/out")" "hostile name: no raw control byte in the text output"
+
 # --- CSV ------------------------------------------------------------------------------
 ia --json "$T/tftp-variants.pcap" "$WORK/missing-for-csv.pcap" \
     "$AU/site-b/deeper/tvs-invalid.pcap" "$AU/site-a/two-phones.pcap"
