@@ -16,6 +16,10 @@
 --   4 line number (BE32)   8 year (BE16)   10 month   11 day
 -- Line formats: ../shared/docs/logs.md; design: README.md "Logs".
 
+-- Loaded twice (installed, and by itl-audit from its build tree)?  Once is enough.
+if CUCM_SBD_LOG_READER_LOADED then return end
+CUCM_SBD_LOG_READER_LOADED = true
+
 local MAX_LINE = 16384        -- longer lines are cut (the rest is skipped)
 local MAX_HEX_LINES = 9000    -- hex lines in one HEX_DUMP record (65545 bytes / 8 + slack)
 local HEAD = 8192             -- bytes looked at to recognise the file

@@ -80,6 +80,7 @@
 #include "packet-ciscotl.h"
 #include "prefilter.h"
 #include "pcapscan.h"
+#include "logs.h"
 
 #ifndef SBD_VERSION
 #error "SBD_VERSION must come from the build (sbd_dissectors compile definitions)"
@@ -2936,6 +2937,9 @@ print_usage(FILE *f)
         "  --stats             per input: records read, records dissected, pre-filter\n"
         "                      tables; at the end: time to start libwireshark, peak\n"
         "                      memory (on stderr)\n"
+        "  --log-date DATE     date (YYYY-MM-DD) of the lines of TVS traces and phone\n"
+        "                      console logs, which print only the time of day (or\n"
+        "                      month and day: then the year of DATE is used)\n"
         "  -h, --help          this help\n"
         "  -V, --version       version\n"
         "\n"
@@ -3017,7 +3021,7 @@ usage_error(const char *fmt, ...)
     return 2;
 }
 
-enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV, OPT_NO_PREFILTER, OPT_NO_FAST_READ, OPT_STATS };
+enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV, OPT_NO_PREFILTER, OPT_NO_FAST_READ, OPT_STATS, OPT_LOG_DATE };
 
 /* Returns -1 to go on, or an exit status. */
 /* Several --keylog files: one key log for libwireshark, in a private
@@ -3074,6 +3078,7 @@ parse_args(int argc, char **argv)
         { "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
         { "no-fast-read", no_argument, NULL, OPT_NO_FAST_READ },
         { "stats", no_argument, NULL, OPT_STATS },
+        { "log-date", required_argument, NULL, OPT_LOG_DATE },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -3096,6 +3101,14 @@ parse_args(int argc, char **argv)
                 return usage_error("-o wants PREF:VALUE, got \"%s\"", optarg);
             g_ptr_array_add(opt.prefs, optarg);
             break;
+        case OPT_LOG_DATE: {            /* logs.c */
+            const char *why = NULL;
+            char *setting = logs_date_setting(optarg, &why);
+            if (!setting)
+                return usage_error("--log-date wants YYYY-MM-DD, got \"%s\": %s", optarg, why);
+            g_ptr_array_add(opt.prefs, setting);
+            break;
+        }
         case OPT_TVS_PORT:
             if (!parse_port(optarg, &port))
                 return usage_error("--tvs-port wants a TCP port 1-65535, got \"%s\"", optarg);
@@ -3191,6 +3204,7 @@ ensure_epan(void)
     /* Our dissectors, statically, before epan_init; epan plugins are not
      * loaded, so an installed copy of the cucm-sbd plugin cannot clash. */
     sbd_register_protocols();
+    logs_register_reader();             /* TVS traces and phone logs (logs.c) */
     if (!epan_init(NULL, NULL, FALSE)) {
         fprintf(stderr, "%s: libwireshark initialisation failed\n", PROGNAME);
         return FALSE;

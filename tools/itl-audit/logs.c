@@ -1,0 +1,61 @@
+/* logs.c - itl-audit: CUCM TVS traces and phone console logs as inputs
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * A trace or a console log reaches the audit as any capture does: wiretap
+ * opens it with the reader plugin/cucm-log-file.lua, and the dissectors
+ * cucmlog/tvstrace (packet-cucmlog.c) hand its TVS messages to the tvs
+ * dissector, which feeds the trust checks.  Here: making sure the reader is
+ * loaded, and the date of lines that carry none.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+#include <epan/ex-opt.h>
+
+#include "logs.h"
+
+#ifndef SBD_LOG_READER_STAGED
+#define SBD_LOG_READER_STAGED ""
+#endif
+
+void
+logs_register_reader(void)
+{
+    static gboolean done;
+    const char *path = SBD_LOG_READER_STAGED;
+    char *opt;
+
+    if (done)
+        return;
+    done = TRUE;
+    /* An installed copy (the global or personal Lua plugin directory) is
+     * loaded by libwireshark itself; the copy of the build tree serves a
+     * tool that is run from there. */
+    if (!*path || !g_file_test(path, G_FILE_TEST_IS_REGULAR))
+        return;
+    opt = g_strdup_printf("lua_script:%s", path);
+    ex_opt_add(opt);                    /* kept: ex_opt may hold on to it */
+}
+
+char *
+logs_date_setting(const char *date, const char **why)
+{
+    int y, m, d, n = 0;
+    GDate *g;
+    gboolean ok;
+
+    if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10) {
+        *why = "not YYYY-MM-DD";
+        return NULL;
+    }
+    g = g_date_new();
+    ok = y >= 1970 && y <= 9999 && g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+    g_date_free(g);
+    if (!ok) {
+        *why = "no such date (1970-01-01 or later)";
+        return NULL;
+    }
+    return g_strdup_printf("cucmlog.date:%s", date);
+}
