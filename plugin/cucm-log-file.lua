@@ -68,28 +68,60 @@ local function strip_cr(s)
     return s
 end
 
--- Read one line at the file's position: text (cut at MAX_LINE), whether it
--- was cut, or nil at the end.  Memory stays bounded by MAX_LINE.
-local function read_line(file)
-    local chunk = file:read(MAX_LINE + 1)
-    if not chunk or #chunk == 0 then return nil end
-    local nl = chunk:find("\n", 1, true)
-    if nl then
-        file:seek("cur", nl - #chunk)
-        return strip_cr(chunk:sub(1, nl - 1)), false
+-- A buffered line reader on a File (the sequential or the random-access
+-- one): base = file offset of buf's first byte, pos = next byte in buf.
+-- Memory stays bounded: at most MAX_LINE + one chunk is held.
+local CHUNK = 65536
+
+local function new_reader(file, off)
+    return { file = file, buf = "", base = off, pos = 1 }
+end
+
+local function r_tell(r) return r.base + r.pos - 1 end
+
+local function r_fill(r)
+    r.file:seek("set", r.base + #r.buf)
+    local more = r.file:read(CHUNK)
+    if not more or #more == 0 then return false end
+    local keep = r.mark and math.min(r.mark - r.base + 1, r.pos) or r.pos
+    if keep > 1 then
+        r.buf = r.buf:sub(keep)
+        r.base = r.base + keep - 1
+        r.pos = r.pos - keep + 1
     end
-    if #chunk <= MAX_LINE then return strip_cr(chunk), false end
-    -- cut: skip to after the next newline
+    r.buf = r.buf .. more
+    return true
+end
+
+-- One line: text (cut at MAX_LINE), whether it was cut; nil at the end.
+local function read_line(r)
     while true do
-        local more = file:read(65536)
-        if not more or #more == 0 then break end
-        local p = more:find("\n", 1, true)
-        if p then
-            file:seek("cur", p - #more)
-            break
+        local nl = r.buf:find("\n", r.pos, true)
+        if nl and nl - r.pos <= MAX_LINE then
+            local line = r.buf:sub(r.pos, nl - 1)
+            r.pos = nl + 1
+            return strip_cr(line), false
+        end
+        if nl or #r.buf - r.pos + 1 > MAX_LINE then
+            local line = r.buf:sub(r.pos, r.pos + MAX_LINE - 1)
+            r.pos = r.pos + MAX_LINE
+            while true do
+                local p = r.buf:find("\n", r.pos, true)
+                if p then
+                    r.pos = p + 1
+                    return line, true
+                end
+                r.pos = #r.buf + 1
+                if not r_fill(r) then return line, true end
+            end
+        end
+        if not r_fill(r) then
+            if r.pos > #r.buf then return nil end
+            local line = r.buf:sub(r.pos)
+            r.pos = #r.buf + 1
+            return strip_cr(line), false
         end
     end
-    return chunk:sub(1, MAX_LINE), true
 end
 
 local function kind_of(line)
@@ -127,8 +159,8 @@ end
 local PDU_HEAD = u16(12) .. u16(7) .. "cucmlog" .. u16(0) .. u16(0)
 
 -- Read the record at the file's position: data, time {seconds, ns}, lines used.
-local function read_record(file, st, lineno)
-    local text, cut = read_line(file)
+local function read_record(r, st, lineno)
+    local text, cut = read_line(r)
     if not text then return nil end
     local lines, flags = 1, cut and 1 or 0
     local tod, ns
@@ -138,10 +170,12 @@ local function read_record(file, st, lineno)
         if text:match(P_HEXHEAD) then
             local parts = { text }
             while lines < MAX_HEX_LINES do
-                local pos = file:seek()
-                local nxt, ncut = read_line(file)
+                local pos = r_tell(r)
+                r.mark = pos
+                local nxt, ncut = read_line(r)
+                r.mark = nil
                 if not nxt or ncut or not nxt:match(P_HEXLINE) then
-                    file:seek("set", pos)
+                    r.pos = pos - r.base + 1
                     break
                 end
                 parts[#parts + 1] = nxt
@@ -196,7 +230,8 @@ local function read_open(file, capture)
     capture.time_precision = wtap_tsprecs.USEC
     capture.snapshot_length = 0
     capture.private_table = { kind = kind, year = y, month = m, day = d,
-                              lineno = 1, records = 0, cp_off = {}, cp_line = {} }
+                              lineno = 1, records = 0, cp_off = {}, cp_line = {},
+                              reader = new_reader(nil, 0) }
     return true
 end
 
@@ -212,8 +247,10 @@ end
 
 local function read(file, capture, frame)
     local st = capture.private_table
-    local off = file:seek()
-    local data, t, lines = read_record(file, st, st.lineno)
+    local r = st.reader
+    r.file = file                 -- a File object is valid during one call only
+    local off = r_tell(r)
+    local data, t, lines = read_record(r, st, st.lineno)
     if not data then return false end
     if st.records % CHECKPOINT == 0 then
         st.cp_off[#st.cp_off + 1] = off
@@ -237,18 +274,16 @@ local function seek_read(file, capture, frame, offset)
     end
     local rs = { kind = st.kind, year = st.year, month = st.month, day = st.day }
     local lineno = st.cp_line[lo]
-    file:seek("set", st.cp_off[lo])
-    while true do
-        local pos = file:seek()
-        if pos >= offset then break end
-        local data, _, lines = read_record(file, rs, lineno)
+    -- time of day and month/day carry over from the lines before: the walk
+    -- from the checkpoint leaves them in rs
+    local r = new_reader(file, st.cp_off[lo])
+    while r_tell(r) < offset do
+        local data, _, lines = read_record(r, rs, lineno)
         if not data then return false end
         lineno = lineno + lines
     end
-    -- time of day and month/day carry over from the line before: read the
-    -- record itself with the state the walk left
-    file:seek("set", offset)
-    local data, t = read_record(file, rs, lineno)
+    if r_tell(r) ~= offset then return false end
+    local data, t = read_record(r, rs, lineno)
     if not data then return false end
     fill(frame, data, t)
     return true

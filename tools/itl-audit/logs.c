@@ -59,3 +59,59 @@ logs_date_setting(const char *date, const char **why)
     }
     return g_strdup_printf("cucmlog.date:%s", date);
 }
+
+/* The reader's test (plugin/cucm-log-file.lua, recognise()): of the first
+ * 20 non-empty complete lines of the first 8 KB (no NUL byte in them), at
+ * least min(3, n) and more than half have one of the three line formats. */
+gboolean
+logs_file_is_log(const char *path)
+{
+    static const char *const pat[3] = {
+        "^[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3} \\| [A-Za-z]+ ",
+        "^[0-9]+ [A-Z]{3} [A-Za-z]{3} +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]+ ",
+        "^[0-9]+: [A-Z]{3} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]+ ",
+    };
+    char head[8192];
+    size_t got, start = 0, i;
+    unsigned counts[3] = { 0, 0, 0 }, n = 0, k;
+    gboolean yes = FALSE;
+    GRegex *re[3] = { NULL, NULL, NULL };
+    FILE *f = fopen(path, "rb");
+
+    if (!f)
+        return FALSE;
+    got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (!got || memchr(head, '\0', got))
+        return FALSE;
+    for (k = 0; k < 3; k++)
+        re[k] = g_regex_new(pat[k], G_REGEX_RAW, 0, NULL);
+    for (i = 0; i < got && n < 20; i++) {
+        size_t end;
+        char *line;
+        if (head[i] != '\n' && !(i + 1 == got && got < sizeof head))
+            continue;
+        end = head[i] == '\n' ? i : i + 1;
+        if (end > start && head[end - 1] == '\r')
+            end--;
+        if (end > start) {
+            line = g_strndup(head + start, end - start);
+            n++;
+            for (k = 0; k < 3; k++) {
+                if (re[k] && g_regex_match(re[k], line, 0, NULL)) {
+                    counts[k]++;
+                    break;
+                }
+            }
+            g_free(line);
+        }
+        start = i + 1;
+    }
+    for (k = 0; k < 3; k++) {
+        if (counts[k] && counts[k] >= MIN(3u, n) && counts[k] * 2 > n)
+            yes = TRUE;
+        if (re[k])
+            g_regex_unref(re[k]);
+    }
+    return yes;
+}

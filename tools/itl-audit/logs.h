@@ -16,4 +16,9 @@ void logs_register_reader(void);
  * NULL (with *why set) when the date is not valid. */
 char *logs_date_setting(const char *date, const char **why);
 
+/* Does the file look like a TVS trace or a phone console log (the reader's
+ * own test)?  Such a file is opened only once the reader is loaded: before
+ * that, a weak heuristic of wiretap's (IxVeriWave's) may claim it. */
+gboolean logs_file_is_log(const char *path);
+
 #endif
