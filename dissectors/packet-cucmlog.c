@@ -645,7 +645,9 @@ dissect_trace_dump(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_tr
     tvbuff_t *mt;
 
     uint_after(lines[0], "Len =", &stated);
-    for (i = 1; i < n_lines; i++) {
+    /* Up to the first token that is not two hex digits: after a cut or
+     * garbled line the bytes would no longer be where the message has them. */
+    for (i = 1; i < n_lines && !bad; i++) {
         const char *p = trace_body(lines[i]);
         while (*p) {
             if (g_ascii_isxdigit(p[0]) && g_ascii_isxdigit(p[1]) && (p[2] == ' ' || p[2] == '\0')) {
@@ -1102,12 +1104,11 @@ dissect_phonelog_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gui
     tap->line = lineno;
     tap->text = text;
     phonelog_event_of(pinfo, text, tap);
-    if ((sep = strstr(text, "SEP")) != NULL)
-        tap->has_mac = sbd_mac_from_name(sep, tap->mac);
-    if (!tap->has_mac && (sep = strstr(text, "-SEP")) != NULL) {
-        /* CN=CP-8861-SEPB000B4BA0AEE: no '.' after the MAC */
-        char *n = wmem_strdup_printf(pinfo->pool, "%.15s.", sep + 1);
-        tap->has_mac = sbd_mac_from_name(n, tap->mac);
+    /* SEP<mac> in a file name (CTLSEP0011215A1AE3.tlv) or a device name
+     * (CN=CP-8861-SEPB000B4BA0AEE): the 15 characters from "SEP" */
+    for (sep = strstr(text, "SEP"); sep && !tap->has_mac; sep = strstr(sep + 3, "SEP")) {
+        char *n = wmem_strdup_printf(pinfo->pool, "%.15s.", sep);
+        tap->has_mac = strlen(n) == 16 && sbd_mac_from_name(n, tap->mac);
     }
 
     if (tap->event != PHONELOG_EV_NONE) {
