@@ -229,8 +229,8 @@ typedef struct {
 
 static trace_state *ts;
 
-static void
-cucmlog_init(void)
+void
+cucmlog_reset(void)
 {
     ts = wmem_new0(wmem_file_scope(), trace_state);
     ts->fd_phone = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
@@ -1276,7 +1276,7 @@ proto_register_cucmlog(void)
     em = expert_register_protocol(proto_phonelog);
     expert_register_field_array(em, ei_pl, array_length(ei_pl));
     register_dissector("cucmlog", dissect_cucmlog, proto_cucmlog);
-    register_init_routine(cucmlog_init);
+    register_init_routine(cucmlog_reset);
     phonelog_tap = register_tap("phonelog");
 
     m = prefs_register_protocol(proto_cucmlog, NULL);

@@ -8,4 +8,8 @@
 void proto_register_cucmlog(void);
 void proto_reg_handoff_cucmlog(void);
 
+/* Forget the state of the trace read so far (the fuzz harness, between
+ * inputs of one session); Wireshark does it at each new file. */
+void cucmlog_reset(void);
+
 #endif
