@@ -9,6 +9,7 @@
  * loaded, and the date of lines that carry none.
  */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include <glib.h>
@@ -76,9 +77,12 @@ logs_file_is_log(const char *path)
     unsigned counts[3] = { 0, 0, 0 }, n = 0, k;
     gboolean yes = FALSE;
     GRegex *re[3] = { NULL, NULL, NULL };
-    FILE *f = fopen(path, "rb");
+    struct stat st;
+    FILE *f;
 
-    if (!f)
+    /* Regular files only: reading a FIFO would take what its writer sends
+     * to wiretap (and opening one could block). */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fopen(path, "rb")))
         return FALSE;
     got = fread(head, 1, sizeof head, f);
     fclose(f);
