@@ -1178,6 +1178,9 @@ proto_register_tvs(void)
     /* TVS always runs inside TLS; this one is for Decode As on streams
      * decrypted elsewhere (and for feeding the dissector test data). */
     tvs_tcp_handle = register_dissector("tvs.tcp", dissect_tvs_stream, proto_tvs);
+    /* One whole message, without TCP or TLS underneath: the messages of a
+     * CUCM TVS trace (packet-cucmlog.c), with the phone's address set. */
+    register_dissector("tvs", dissect_tvs_pdu, proto_tvs);
 
     range_convert_str(wmem_epan_scope(), &pref_tls_ports, TVS_DEFAULT_PORTS, 65535);
     m = prefs_register_protocol(proto_tvs, proto_reg_handoff_tvs);

@@ -12,6 +12,7 @@
 
 #include "sbd-common.h"
 #include "sbd-crypto.h"
+#include "packet-cucmlog.h"
 
 const value_string sbd_role_vals[] = {
     { SBD_ROLE_SAST,       "SAST" },
@@ -47,10 +48,12 @@ sbd_register_protocols(void)
     static proto_plugin ciscotl = { proto_register_ciscotl, proto_reg_handoff_ciscotl };
     static proto_plugin tvs = { proto_register_tvs, proto_reg_handoff_tvs };
     static proto_plugin sbd = { proto_register_sbd, proto_reg_handoff_sbd };
+    static proto_plugin cucmlog = { proto_register_cucmlog, proto_reg_handoff_cucmlog };
 
     proto_register_plugin(&ciscotl);
     proto_register_plugin(&tvs);
     proto_register_plugin(&sbd);
+    proto_register_plugin(&cucmlog);
 }
 
 char *

@@ -135,12 +135,19 @@ def event(kind, arg, data):
 
 def main():
     build, out = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    dirs = {h: os.path.join(out, h) for h in ("ciscotl", "tvs", "sbd", "pcap")}
+    dirs = {h: os.path.join(out, h) for h in ("ciscotl", "tvs", "sbd", "pcap", "cucmlog")}
     for d in dirs.values():
         os.makedirs(d, exist_ok=True)
     tmp = tempfile.mkdtemp()
     os.chmod(tmp, 0o755)
     try:
+        # --- logs (fuzz_cucmlog): kind byte (0 trace, 1 88xx, 2 79xx), date byte, text;
+        # a large trace is cut to its first 64 KiB
+        logs = os.path.join(CAPS, "logs")
+        for name in sorted(os.listdir(logs)) if os.path.isdir(logs) else []:
+            kind = 1 if "88xx" in name else 2 if "79xx" in name else 0
+            with open(os.path.join(logs, name), "rb") as f:
+                write_seed(dirs["cucmlog"], bytes([kind, 1]) + f.read()[:65536])
         # --- whole files
         for root in (CAPS, SAMPLES):
             for r, _d, files in os.walk(root):

@@ -6,7 +6,7 @@
 #   fuzz/run.sh [-B BUILD_DIR] [--smoke] [--fork JOBS] [--restart CHUNK] HARNESS SECONDS
 #               [libFuzzer options...]
 #
-# HARNESS: ciscotl, tvs or sbd (fuzz/fuzz_HARNESS.c).  BUILD_DIR (default
+# HARNESS: ciscotl, tvs, sbd, pcap or cucmlog (fuzz/fuzz_HARNESS.c).  BUILD_DIR (default
 # build-fuzz) is a build configured with CC=clang -DSBD_FUZZ=ON.
 #
 # The seeds are made once per build from test-captures/ and ../shared/samples/
@@ -53,7 +53,7 @@ if [ $# -lt 2 ]; then
 fi
 H=$1 SECONDS_=$2
 shift 2
-case "$H" in ciscotl|tvs|sbd|pcap) ;; *) echo "$0: unknown harness $H (ciscotl, tvs, sbd, pcap)" >&2; exit 2 ;; esac
+case "$H" in ciscotl|tvs|sbd|pcap|cucmlog) ;; *) echo "$0: unknown harness $H (ciscotl, tvs, sbd, pcap, cucmlog)" >&2; exit 2 ;; esac
 BUILD=$(cd "$BUILD" && pwd)
 BIN="$BUILD/fuzz/fuzz_$H"
 if [ ! -x "$BIN" ]; then

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "itl-audit.h"
+#include "logs.h"
 
 audit_options opt;
 
@@ -59,6 +60,9 @@ print_usage(FILE *f)
         "  --stats             per input: records read, records dissected, pre-filter\n"
         "                      tables; at the end: time to start libwireshark, peak\n"
         "                      memory (on stderr)\n"
+        "  --log-date DATE     date (YYYY-MM-DD) of the lines of TVS traces and phone\n"
+        "                      console logs, which print only the time of day (or\n"
+        "                      month and day: then the year of DATE is used)\n"
         "  -h, --help          this help\n"
         "  -V, --version       version\n"
         "\n"
@@ -140,7 +144,7 @@ usage_error(const char *fmt, ...)
     return 2;
 }
 
-enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV, OPT_NO_PREFILTER, OPT_NO_FAST_READ, OPT_STATS };
+enum { OPT_KEYLOG = 256, OPT_RSA_KEY, OPT_TVS_PORT, OPT_PHONE, OPT_JSON, OPT_CSV, OPT_NO_PREFILTER, OPT_NO_FAST_READ, OPT_STATS, OPT_LOG_DATE };
 
 /* Several --keylog files: one key log for libwireshark, in a private
  * temporary file removed at exit. */
@@ -197,6 +201,7 @@ parse_args(int argc, char **argv)
         { "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
         { "no-fast-read", no_argument, NULL, OPT_NO_FAST_READ },
         { "stats", no_argument, NULL, OPT_STATS },
+        { "log-date", required_argument, NULL, OPT_LOG_DATE },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -219,6 +224,14 @@ parse_args(int argc, char **argv)
                 return usage_error("-o wants PREF:VALUE, got \"%s\"", optarg);
             g_ptr_array_add(opt.prefs, optarg);
             break;
+        case OPT_LOG_DATE: {            /* logs.c */
+            const char *why = NULL;
+            char *setting = logs_date_setting(optarg, &why);
+            if (!setting)
+                return usage_error("--log-date wants YYYY-MM-DD, got \"%s\": %s", optarg, why);
+            g_ptr_array_add(opt.prefs, setting);
+            break;
+        }
         case OPT_TVS_PORT:
             if (!parse_port(optarg, &port))
                 return usage_error("--tvs-port wants a TCP port 1-65535, got \"%s\"", optarg);

@@ -25,6 +25,7 @@
 #include "sbd-compat.h"
 #include "sbd-common.h"
 #include "itl-audit.h"
+#include "logs.h"
 
 gboolean epan_ready;
 pf_config pf_effective;
@@ -307,6 +308,7 @@ ensure_epan(void)
     /* Our dissectors, statically, before epan_init; epan plugins are not
      * loaded, so an installed copy of the cucm-sbd plugin cannot clash. */
     sbd_register_protocols();
+    logs_register_reader();             /* TVS traces and phone logs (logs.c) */
     if (!epan_init(NULL, NULL, FALSE)) {
         fprintf(stderr, "%s: libwireshark initialisation failed\n", PROGNAME);
         return FALSE;

@@ -17,6 +17,7 @@
 #define SBD_COMPAT_PROGRAM
 #include "sbd-compat.h"
 #include "itl-audit.h"
+#include "logs.h"
 #include "reader.h"
 #include "report.h"
 
@@ -474,7 +475,10 @@ reader_start(const char *path)
     r->scan_fd = -1;
     r->scan = r->filter && opt.fast_read && looks_scannable(path);
     /* Random access only for the records the scanner hands to wiretap. */
-    r->wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &r->open_err, &r->open_err_info, r->scan);
+    if (!epan_ready && logs_file_is_log(path))
+        r->open_err = WTAP_ERR_FILE_UNKNOWN_FORMAT;     /* a log: opened again with its reader (logs.c) */
+    else
+        r->wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &r->open_err, &r->open_err_info, r->scan);
     if (r->wth) {
         r->document = is_document(r->wth);
         r->file_type = wtap_file_type_subtype(r->wth);
