@@ -48,6 +48,27 @@ ts() { "$SRC/tests/tshark.sh" "$BUILD" "$@"; }
 bools() { sed -E 's/(^|[^[:alnum:]_])True([^[:alnum:]_]|$)/\11\2/g; s/(^|[^[:alnum:]_])False([^[:alnum:]_]|$)/\10\2/g' |
           sed -E 's/(^|[^[:alnum:]_])True([^[:alnum:]_]|$)/\11\2/g; s/(^|[^[:alnum:]_])False([^[:alnum:]_]|$)/\10\2/g'; }
 
+# abs_times: absolute times as `tshark -T fields` prints them, one or a
+# comma-separated list, to seconds since the epoch (whole seconds): tshark
+# prints "Nov 18, 2046 18:44:14.000000000 UTC" up to 4.4 and ISO 8601
+# ("2046-11-18T18:44:14.000000000Z") from 4.6 on.
+abs_times() {
+    python3 -c 'import calendar, re, sys
+months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+old = r"(\w{3}) +(\d+), (\d{4}) (\d\d):(\d\d):(\d\d)\.0+ UTC"
+iso = r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.0+Z"
+text = sys.stdin.read().strip()
+if re.fullmatch("(%s)(,%s)*" % (old, old), text):
+    t = [(int(m[3]), months.index(m[1]) + 1, int(m[2]), int(m[4]), int(m[5]), int(m[6]))
+         for m in re.finditer(old, text)]
+elif re.fullmatch("(%s)(,%s)*" % (iso, iso), text):
+    t = [tuple(int(x) for x in m.groups()) for m in re.finditer(iso, text)]
+else:
+    print("unreadable: " + text)
+    sys.exit(0)
+print(",".join(str(calendar.timegm(x + (0, 0, 0))) for x in t))'
+}
+
 pass() { CHECKS=$((CHECKS + 1)); }
 fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL: $*" >&2; }
 

@@ -71,25 +71,7 @@ assert_eq "$exp_fp" "$fp" "ITL record certificate SHA-1 (openssl)"
 assert_eq "$exp_fp256" "$fp256" "ITL record certificate SHA-256 (openssl)"
 assert_eq "81a395c7d2e04f6b8a1c3e5f7092b4d6" "$sser" "signer serial (high bit, no sign byte)"
 assert_eq "cucm-a-pub,cucm-a-pub,cucm-a-pub,cucm-a-pub" "$dns" "DNS names"
-# Validity from openssl -enddate, in seconds since the epoch (tshark prints
-# an absolute time as "Nov 18, 2046 18:44:14.000000000 UTC" up to 4.4 and
-# in ISO 8601 from 4.6 on: both read by abs_times)
-abs_times() {
-    python3 -c 'import calendar, re, sys
-months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-old = r"(\w{3}) +(\d+), (\d{4}) (\d\d):(\d\d):(\d\d)\.0+ UTC"
-iso = r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.0+Z"
-text = sys.stdin.read().strip()
-if re.fullmatch("(%s)(,%s)*" % (old, old), text):
-    t = [(int(m[3]), months.index(m[1]) + 1, int(m[2]), int(m[4]), int(m[5]), int(m[6]))
-         for m in re.finditer(old, text)]
-elif re.fullmatch("(%s)(,%s)*" % (iso, iso), text):
-    t = [tuple(int(x) for x in m.groups()) for m in re.finditer(iso, text)]
-else:
-    print("unreadable: " + text)
-    sys.exit(0)
-print(",".join(str(calendar.timegm(x + (0, 0, 0))) for x in t))'
-}
+# Validity from openssl -enddate, in seconds since the epoch (abs_times, lib.sh)
 exp_end=""
 for c in itlrecovery-a callmanager-a tvs-a capf-a; do
     e=$(openssl x509 -in "$C/$c.pem" -noout -enddate | sed 's/notAfter=//')

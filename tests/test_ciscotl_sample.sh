@@ -37,7 +37,7 @@ assert_eq "$(cat "$WORK/s/signer_serial")" "$sserial" "signer serial"
 assert_eq "6ba5de3a260b069337c75b38be3c2d74" "$sserial" "signer serial (formats.md 3.7)"
 assert_eq "1" "$hash" "hash algorithm SHA-1"
 assert_eq "1.0" "$sver" "signer version tag 28"
-assert_eq "Dec 30, 2025 17:25:42.000000000 UTC" "$ts" "timestamp 1767115542"
+assert_eq "1767115542" "$(abs_times <<<"$ts")" "timestamp 1767115542"
 
 # Every record certificate: serial and fingerprints from openssl
 exp_serial=""; exp_sha1=""; exp_sha256=""
