@@ -44,8 +44,13 @@ FINDING_NAMES = {          # dissectors/sbd-checks.h SBD_F_* -> stable names (sb
     "SAME_NAME_DIFFERENT_CONTENT": "same-name-different-content",
     "SGN_SIGNER_NOT_TRUSTED": "sgn-signer-not-trusted",
     "TVS_CUT_OFF": "tvs-cut-off",
+    "TVS_REJECTED": "tvs-rejected",
+    "TVS_INVALID_SERVICE": "tvs-invalid-service",
+    "TVS_ITL_REJECTED": "tvs-itl-rejected",
+    "TVS_SERVER_ALERT": "tvs-server-alert",
 }
-VERDICTS = ["none", "match", "serial-mismatch", "hash-mismatch", "no-tvs-record", "no-itl", "cert-hidden"]
+VERDICTS = ["none", "match", "serial-mismatch", "hash-mismatch", "no-tvs-record", "no-itl", "cert-hidden",
+            "itl-rejected"]
 
 # Checks that fail because of the checks engine (dissectors/sbd-checks.c),
 # not because of itl-audit.  (capture, phone ip, check) -> reason.
@@ -439,10 +444,13 @@ def check_tvs(path, caps, mode):
         eq(1, len(ph["exchanges"]), mode + ": one exchange")
         for k, v in exp.items():
             eq(v, ph["exchanges"][0].get(k) if ph["exchanges"] else None, mode + ": exchange " + k)
-        eq(["no-itl", "tvs-invalid"], names, mode + ": findings")
-        tvsinv = [f for f in inp["findings"] if f["finding"] == "tvs-invalid"]
+        # A verify about rogue.example.invalid (an HTTPS certificate) and no
+        # trust list in the capture: a warning about that service, not a
+        # trust-list error (issue #16, point 4).
+        eq(["no-itl", "tvs-invalid-service"], names, mode + ": findings")
+        tvsinv = [f for f in inp["findings"] if f["finding"] == "tvs-invalid-service"]
         if tvsinv:
-            eq((11, 9), (tvsinv[0]["frame"], tvsinv[0]["related_frame"]), mode + ": tvs-invalid frames")
+            eq((11, 9), (tvsinv[0]["frame"], tvsinv[0]["related_frame"]), mode + ": tvs-invalid-service frames")
         return
     ok(False, "unknown tvs mode " + mode)
 
@@ -537,10 +545,15 @@ def read_expected_tsv(path):
         for line in f:
             if line.startswith("#") or not line.strip():
                 continue
-            cap, mac, ip, cert, verdict, findings, also = line.rstrip("\n").split("\t")
+            cap, mac, ip, cert, verdict, findings, also, outcome, outcome_nokeys = \
+                line.rstrip("\n").split("\t")
             split = lambda s: [] if s == "-" else s.split(",")
+            def oc(s):      # "status/root_cause/certainty", root '-' = none
+                st, rc, ce = s.split("/")
+                return {"status": st, "root_cause": None if rc == "-" else rc, "certainty": ce}
             rows.append({"capture": cap, "mac": mac, "ip": ip, "cert": cert, "verdict": verdict,
-                         "findings": split(findings), "also": split(also)})
+                         "findings": split(findings), "also": split(also),
+                         "outcome": oc(outcome), "outcome_nokeys": oc(outcome_nokeys)})
     return rows
 
 
