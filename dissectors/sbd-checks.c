@@ -1783,8 +1783,17 @@ decide_outcome(sbd_phone *ph)
     if (root) {
         ph->root_cause = root;
         ph->outcome_certainty = root->certainty;
-        ph->outcome_summary = g_strdup_printf("%s (%s, frame %u): %s", sbd_outcome_str(ph->outcome),
-                                              sbd_finding_describe(root->code)->name, root->frame, root->detail);
+        gboolean replaced = FALSE;
+        for (i = 0; i < mine->len; i++)
+            if (((sbd_finding *)g_ptr_array_index(mine, i))->code == SBD_F_CM_TVS_REPLACED)
+                replaced = TRUE;
+        ph->outcome_summary = g_strdup_printf("%s (%s, frame %u): %s%s", sbd_outcome_str(ph->outcome),
+                                              sbd_finding_describe(root->code)->name, root->frame, root->detail,
+                                              root->code == SBD_F_TVS_REJECTED && replaced
+                                                  ? "; the new ITL's signer is unknown to the phone too "
+                                                    "(CallManager and TVS replaced together): delete the ITL "
+                                                    "on the phone by hand"
+                                                  : "");
     } else if (undecided_list) {
         ph->outcome = SBD_OUTCOME_UNDETERMINED;
         ph->outcome_certainty = SBD_INFERRED;
