@@ -1157,6 +1157,7 @@ sbd_checks_tls_record(guint32 frame, const char *client, const char *client_port
         s->handshake_done = TRUE;
         s->handshake_certainty = SBD_SEEN;
         s->handshake_frame = frame;
+        view_for(frame, NULL);              /* its time */
         return;
     }
     if (content_type != 23)
@@ -1182,6 +1183,7 @@ sbd_checks_tls_record(guint32 frame, const char *client, const char *client_port
                 s->handshake_done = TRUE;
                 s->handshake_certainty = SBD_INFERRED;
                 s->handshake_frame = frame;
+                view_for(frame, NULL);
             }
             return;
         }
@@ -1190,6 +1192,7 @@ sbd_checks_tls_record(guint32 frame, const char *client, const char *client_port
             s->handshake_certainty = SBD_INFERRED;
             s->handshake_frame = frame;
         }
+        view_for(frame, NULL);              /* the request's time */
         if (sized && max <= 2)
             return;                         /* an alert (TLS 1.3 close_notify) */
         if (s->n_tx >= SBD_MAX_TLS_EXCHANGES) {
