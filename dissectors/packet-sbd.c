@@ -94,6 +94,8 @@ static int hf_tls_certificate = -1;
 static int hf_tls_supported_version = -1;
 static int hf_tls_app_data = -1;
 static int hf_tls_record = -1;     /* tls.record.length: the record header is 3 bytes before */
+static int hf_tls_alert_level = -1;   /* decrypted alerts (TLS 1.3 with keys) */
+static int hf_tls_alert_desc = -1;
 
 /* Outcome names (sbd_outcome). */
 static const value_string outcome_vals[] = {
@@ -137,6 +139,8 @@ typedef struct {
     sbd_tls_rec recs[SBD_TLS_FRAME_RECORDS];
     unsigned n_recs;
     unsigned recs_taken;        /* record items of a shared tree already read */
+    gboolean alert_field;       /* an alert TLS decoded (decrypted, or plaintext) */
+    guint8 alert_level, alert_desc;
 } sbd_tls_frame;
 
 #define SBD_PROTO_DATA_TLS 1    /* proto data key (0: the event list) */
@@ -268,6 +272,15 @@ tls_frame_collect(packet_info *pinfo, proto_tree *tree, gboolean own_tree)
     }
     if (first_field(tree, hf_tls_app_data))
         f->app_data = TRUE;
+    if (!f->alert_field) {
+        field_info *lv = first_field(tree, hf_tls_alert_level), *ds = first_field(tree, hf_tls_alert_desc);
+        if (lv && ds && lv->ds_tvb && ds->ds_tvb && tvb_captured_length_remaining(lv->ds_tvb, lv->start) >= 1 &&
+            tvb_captured_length_remaining(ds->ds_tvb, ds->start) >= 1) {
+            f->alert_field = TRUE;
+            f->alert_level = tvb_get_uint8(lv->ds_tvb, lv->start);
+            f->alert_desc = tvb_get_uint8(ds->ds_tvb, ds->start);
+        }
+    }
     tls_records_collect(f, tree, own_tree);
 }
 
@@ -294,7 +307,8 @@ dissect_tls_front(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     epan_dissect_t *volatile own = NULL;
     proto_tree *volatile t = tree;
     volatile int ret = 0;
-    const int hfs[] = { hf_tls_certificate, hf_tls_supported_version, hf_tls_app_data, hf_tls_record };
+    const int hfs[] = { hf_tls_certificate, hf_tls_supported_version, hf_tls_app_data, hf_tls_record,
+                        hf_tls_alert_level, hf_tls_alert_desc };
     unsigned i;
 
     if (!tls_handle)
@@ -377,8 +391,10 @@ sbd_tls_front_set_tvs_ports(const range_t *ports)
     front_ports_update();
 }
 
+static int tcp_flags_of_frame(tvbuff_t *tvb, packet_info *pinfo);
+
 static void
-feed_tls(packet_info *pinfo, proto_tree *tree)
+feed_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const char *cport, *client, *server;
     guint32 sport;
@@ -402,6 +418,12 @@ feed_tls(packet_info *pinfo, proto_tree *tree)
     }
 
     f = (const sbd_tls_frame *)p_get_proto_data(pinfo->pool, pinfo, proto_sbd, SBD_PROTO_DATA_TLS);
+    if (!f && tvb && tvb_captured_length(tvb) > 0) {
+        /* No payload for TLS: a reset of the connection? (RST, 0x04) */
+        int flags = tcp_flags_of_frame(tvb, pinfo);
+        if (flags >= 0 && (flags & 0x04))
+            sbd_checks_tcp_reset(pinfo->num, client, cport, server, sport, pinfo->srcport == sport);
+    }
     if (!f) {
         /* TLS reached without the front (Decode As of the port to TLS):
          * only fields a display filter refers to can be found. */
@@ -416,6 +438,11 @@ feed_tls(packet_info *pinfo, proto_tree *tree)
         sbd_checks_tls_hello(pinfo->num, client, cport, server, sport, f->version, f->cipher, f->etm);
     if (f->app_data)
         sbd_checks_tls_data(pinfo->num, client, cport, server, sport);
+    /* An alert TLS decrypted (TLS 1.3 with keys): seen, before the record
+     * sizes would only suggest it. */
+    if (f->alert_field)
+        sbd_checks_tls_alert(pinfo->num, client, cport, server, sport, pinfo->srcport == sport,
+                             f->alert_level, f->alert_desc);
     for (i = 0; i < f->n_recs; i++) {
         const sbd_tls_rec *r = &f->recs[i];
         if (r->type == 21 && r->length == 2)
@@ -425,6 +452,43 @@ feed_tls(packet_info *pinfo, proto_tree *tree)
             sbd_checks_tls_record(pinfo->num, client, cport, server, sport, pinfo->srcport == sport,
                                   r->type, r->length);
     }
+}
+
+/* The TCP flags of this frame's segment, read from the frame's bytes: the
+ * IP header whose addresses are the packet's, then the TCP header whose
+ * ports are its ports.  TCP hands TLS (and so the front) only segments with
+ * payload; a reset usually has none.  Called only for TCP segments on TVS
+ * ports that TLS did not see; -1 when not found. */
+static int
+tcp_flags_of_frame(tvbuff_t *tvb, packet_info *pinfo)
+{
+    int len = (int)tvb_captured_length(tvb), limit = MIN(len, 256), off;
+    const guint8 *p = tvb_get_ptr(tvb, 0, len);
+
+    if (pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4) {
+        for (off = 0; off + 20 <= limit; off++) {
+            int ihl, t;
+            if ((p[off] >> 4) != 4 || p[off + 9] != 6 || memcmp(p + off + 12, pinfo->src.data, 4) != 0 ||
+                memcmp(p + off + 16, pinfo->dst.data, 4) != 0)
+                continue;
+            ihl = (p[off] & 0x0f) * 4;
+            t = off + ihl;
+            if (ihl >= 20 && t + 14 <= len && ((p[t] << 8) | p[t + 1]) == (int)pinfo->srcport &&
+                ((p[t + 2] << 8) | p[t + 3]) == (int)pinfo->destport)
+                return p[t + 13];
+        }
+    } else if (pinfo->src.type == AT_IPv6 && pinfo->dst.type == AT_IPv6) {
+        for (off = 0; off + 40 <= limit; off++) {
+            int t = off + 40;
+            if ((p[off] >> 4) != 6 || p[off + 6] != 6 || memcmp(p + off + 8, pinfo->src.data, 16) != 0 ||
+                memcmp(p + off + 24, pinfo->dst.data, 16) != 0)
+                continue;
+            if (t + 14 <= len && ((p[t] << 8) | p[t + 1]) == (int)pinfo->srcport &&
+                ((p[t + 2] << 8) | p[t + 3]) == (int)pinfo->destport)
+                return p[t + 13];
+        }
+    }
+    return -1;
 }
 
 static void
@@ -523,7 +587,7 @@ dissect_sbd(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
         sbd_checks_begin_frame_ts(pinfo->num, &pinfo->abs_ts);
         feed_events(pinfo);
         if (pref_tls_certificates)
-            feed_tls(pinfo, tree);
+            feed_tls(tvb, pinfo, tree);
     } else if (!sbd_checks_finished()) {
         /* Second pass (GUI, tshark -2): the whole capture has been seen. */
         sbd_checks_finish();
@@ -837,6 +901,8 @@ proto_reg_handoff_sbd(void)
     hf_tls_app_data = proto_registrar_get_id_byname("tls.app_data");
     /* "tls.record" names two fields (SSLv2's too); the length is one. */
     hf_tls_record = proto_registrar_get_id_byname("tls.record.length");
+    hf_tls_alert_level = proto_registrar_get_id_byname("tls.alert_message.level");
+    hf_tls_alert_desc = proto_registrar_get_id_byname("tls.alert_message.desc");
 }
 
 void

@@ -120,6 +120,12 @@ static const sbd_finding_info findings[SBD_F_N] = {
         "does not hold it: the TVS certificate cannot be compared with an ITL the phone uses",
         "fix the ITL first (see bad-signature: restart TFTP so it is rebuilt and re-signed), then capture "
         "the phone's boot again" },
+    [SBD_F_TVS_RESET] = { SBD_F_TVS_RESET, "tvs-reset", SBD_SEV_ERROR,
+        "TVS reset the TCP connection before it answered: the phone got no answer, so it cannot verify a "
+        "list signed by a certificate it does not know",
+        "check the Cisco Trust Verification Service on that node (is it running, its trace files, a "
+        "restart) and anything between the phone and TVS that resets connections (firewall, load "
+        "balancer, TLS inspection)" },
     [SBD_F_TVS_SERVER_ALERT] = { SBD_F_TVS_SERVER_ALERT, "tvs-server-alert", SBD_SEV_ERROR,
         "TVS ended the TLS handshake with an alert: the phone could not reach TVS, so it cannot verify "
         "a list signed by a certificate it does not know",
@@ -1207,6 +1213,20 @@ sbd_checks_tls_record(guint32 frame, const char *client, const char *client_port
         return;
     }
     s->server_app_records++;
+    if (sized && max <= 2 && is_tls13(s) && s->handshake_done && !s->alert &&
+        (!s->n_tx || !s->tx[s->n_tx - 1].resp_frame)) {
+        /* TLS 1.3: a 2-byte record from TVS after the phone's Finished and
+         * before any answer: an alert (RFC 8446 6), its description
+         * encrypted; a close_notify after an answer is not this. */
+        s->alert = TRUE;
+        s->alert_by_phone = FALSE;
+        s->alert_encrypted = TRUE;
+        s->alert_level = 2;
+        s->alert_frame = frame;
+        s->alert_ts = now_ts();
+        view_for(frame, ph)->tls_session = s;
+        return;
+    }
     /* The server's records before the phone's first request are handshake
      * (TLS 1.3) or session tickets; its last record after a request, before
      * the next one, is the answer (tickets come before it: sbd-tls-size.h). */
@@ -1220,6 +1240,16 @@ sbd_checks_tls_record(guint32 frame, const char *client, const char *client_port
         x->resp_min = sized ? min : 0;
         x->resp_max = sized ? max : 0;
         x->kind = sized ? answer_kind(min, max) : SBD_ANSWER_UNKNOWN;
+        if (x->kind == SBD_ANSWER_UNKNOWN && sized && max < SBD_TVS_QUERY_CERT_MIN &&
+            sbd_tvs_answer_classify(min, max) == SBD_TVS_ANSWER_AMBIGUOUS) {
+            /* A request too short to carry a certificate is a query
+             * (formats.md 6.3: subject, issuer, serial), whose valid answer
+             * carries one: an answer too short for that is a status. */
+            guint32 qmin, qmax;
+            if (record_plaintext(s, x->req_len, &qmin, &qmax) &&
+                qmax < SBD_TVS_HEADER_LEN + 3 + SBD_TVS_CERT_MIN)
+                x->kind = SBD_ANSWER_STATUS_ONLY;
+        }
         view_for(frame, ph)->tls_session = s;
     }
 }
@@ -1233,11 +1263,24 @@ sbd_checks_tls_alert(guint32 frame, const char *client, const char *client_port,
 
     ensure_state();
     st.frame = frame;
-    s = tls_session_lookup(client, client_port, server, port);
-    ph = s ? phone_for(client) : NULL;
     /* close_notify (and warnings) end a session, they do not reject it;
      * the first fatal alert counts. */
-    if (!s || !ph || s->alert || description == 0 || level != 2)
+    if (description == 0 || level != 2)
+        return;
+    s = tls_session_lookup(client, client_port, server, port);
+    ph = phone_for(client);
+    if (!ph)
+        return;
+    if (!s) {
+        /* An alert before any certificate (no shared cipher, ...). */
+        char *key = session_key(client, client_port, server, port);
+        s = session_for(ph, key, frame, server, port, client_port);
+        g_free(key);
+        if (!s)
+            return;
+        view_for(frame, ph);
+    }
+    if (s->alert)
         return;
     s->alert = TRUE;
     s->alert_by_phone = !from_server;
@@ -1246,6 +1289,26 @@ sbd_checks_tls_alert(guint32 frame, const char *client, const char *client_port,
     s->alert_desc = (guint8)description;
     s->alert_frame = frame;
     s->alert_ts = now_ts();
+    view_for(frame, ph)->tls_session = s;
+}
+
+void
+sbd_checks_tcp_reset(guint32 frame, const char *client, const char *client_port, const char *server,
+                     unsigned port, gboolean from_server)
+{
+    sbd_session *s;
+    sbd_phone *ph;
+
+    ensure_state();
+    st.frame = frame;
+    s = tls_session_lookup(client, client_port, server, port);
+    if (!s || s->reset_frame)
+        return;
+    ph = phone_for(client);
+    if (!ph)
+        return;
+    s->reset_frame = frame;
+    s->reset_by_server = from_server;
     view_for(frame, ph)->tls_session = s;
 }
 
@@ -1474,7 +1537,8 @@ encrypted_session_after(const sbd_phone *ph, const sbd_file *f, guint32 before, 
     *px = NULL;
     for (i = 0; i < ph->sessions->len; i++) {
         const sbd_session *s = g_ptr_array_index(ph->sessions, i);
-        if (s->first_frame <= f->frame || s->first_frame >= before || s->decoded || !s->handshake_done)
+        if (s->first_frame <= f->frame || s->first_frame >= before || s->decoded || !s->handshake_done ||
+            s->alert || (s->reset_frame && s->reset_by_server))
             continue;
         any = TRUE;
         if (!*ps)
@@ -1555,8 +1619,23 @@ static void
 session_fate_findings(sbd_phone *ph, sbd_session *s)
 {
     char *cmp = NULL, *cs, *rs;
+    gboolean answered = FALSE;
+    unsigned k;
 
-    if (!s->alert || s->handshake_done)
+    for (k = 0; k < s->n_tx; k++)
+        if (s->tx[k].resp_frame)
+            answered = TRUE;
+    if (s->reset_frame && s->reset_by_server && !answered && !s->alert) {
+        /* TVS dropped the connection: no answer reached the phone. */
+        add_finding(SBD_F_TVS_RESET, s->reset_frame, s->frame, ph,
+                    g_strdup_printf("TVS %s:%u reset the connection in frame %u %s", s->server, s->port,
+                                    s->reset_frame,
+                                    s->n_tx ? "after the phone's request, without answering"
+                                    : s->handshake_done ? "after the phone finished the handshake, before any request"
+                                                        : "during the handshake"));
+        return;
+    }
+    if (!s->alert || (s->alert_by_phone && s->handshake_done) || (!s->alert_by_phone && answered))
         return;
     cs = s->cert_serial ? hex(s->cert_serial, s->cert_serial_len) : g_strdup("?");
     rs = s->itl_tvs_serial ? hex(s->itl_tvs_serial, s->itl_tvs_serial_len) : NULL;
@@ -1591,10 +1670,14 @@ session_fate_findings(sbd_phone *ph, sbd_session *s)
         f->certainty = s->alert_encrypted ? SBD_INFERRED : SBD_SEEN;
         g_free(al);
     } else {
-        add_finding(SBD_F_TVS_SERVER_ALERT, s->alert_frame, s->frame, ph,
-                    g_strdup_printf("TVS %s:%u sent a fatal alert %s (%u) in frame %u, before the handshake "
-                                    "was over", s->server, s->port, sbd_tls_alert_str(s->alert_desc),
-                                    s->alert_desc, s->alert_frame));
+        sbd_finding *f = add_finding(SBD_F_TVS_SERVER_ALERT, s->alert_frame, s->frame, ph,
+            s->alert_encrypted
+                ? g_strdup_printf("TVS %s:%u sent an encrypted alert (a 2-byte record, told from its size) in "
+                                  "frame %u, before any answer", s->server, s->port, s->alert_frame)
+                : g_strdup_printf("TVS %s:%u sent a fatal alert %s (%u) in frame %u, before any answer",
+                                  s->server, s->port, sbd_tls_alert_str(s->alert_desc), s->alert_desc,
+                                  s->alert_frame));
+        f->certainty = s->alert_encrypted ? SBD_INFERRED : SBD_SEEN;
     }
     g_free(cmp);
     g_free(cs);
@@ -1694,6 +1777,8 @@ static const struct {
     { SBD_F_TVS_INVALID, SBD_OUTCOME_FAILED },
     /* TVS refused the phone. */
     { SBD_F_TVS_SERVER_ALERT, SBD_OUTCOME_FAILED },
+    /* TVS dropped the connection before answering. */
+    { SBD_F_TVS_RESET, SBD_OUTCOME_FAILED },
     /* A list that fails its own signature is refused, the old one kept. */
     { SBD_F_LIST_BAD_SIGNATURE, SBD_OUTCOME_FAILED },
     /* An untrusted signer and no TVS exchange at all. */
@@ -1718,7 +1803,7 @@ causal_rank(sbd_finding_code c)
     case SBD_F_LIST_BAD_SIGNATURE: case SBD_F_BLANK_ITL_WITH_CTL: return 0;
     case SBD_F_TVS_SERIAL_MISMATCH: case SBD_F_TVS_HASH_MISMATCH: case SBD_F_NO_TVS_RECORD:
     case SBD_F_TVS_ITL_REJECTED: case SBD_F_NO_ITL: case SBD_F_CERT_HIDDEN: return 1;
-    case SBD_F_TVS_REJECTED: case SBD_F_TVS_SERVER_ALERT: case SBD_F_TVS_INVALID: return 2;
+    case SBD_F_TVS_REJECTED: case SBD_F_TVS_SERVER_ALERT: case SBD_F_TVS_INVALID: case SBD_F_TVS_RESET: return 2;
     case SBD_F_SIGNER_UNTRUSTED_NO_TVS: return 3;
     case SBD_F_CM_TVS_REPLACED: return 4;
     case SBD_F_SGN_SIGNER_NOT_TRUSTED: return 5;
@@ -1749,9 +1834,29 @@ decide_outcome(sbd_phone *ph)
     gboolean undecided_list = FALSE;
     const sbd_file *moved = NULL, *undecided = NULL;
 
+    guint32 accepted_at = 0;
+
+    /* A list the phone accepted later (a second attempt, after an
+     * administrator fixed TVS) outweighs the failed attempts before it. */
+    for (i = 0; i < ph->files->len; i++) {
+        const sbd_file *f = g_ptr_array_index(ph->files, i);
+        guint32 at = 0;
+        if (f->trust != SBD_TRUST_NO || signature_rejected(f))
+            continue;
+        if (f->tvs && f->tvs->answered)
+            at = f->tvs->status == 0 ? f->tvs->resp_frame : 0;
+        else if (f->accepted)
+            at = f->accepted_frame;
+        if (at > accepted_at)
+            accepted_at = at;
+    }
     for (r = 0; r < G_N_ELEMENTS(outcome_rules) && !root; r++)
         for (i = 0; i < mine->len && !root; i++) {
             sbd_finding *f = g_ptr_array_index(mine, i);
+            if (f->frame < accepted_at &&
+                (f->code == SBD_F_TVS_INVALID || f->code == SBD_F_SIGNER_UNTRUSTED_NO_TVS ||
+                 f->code == SBD_F_TVS_REJECTED || f->code == SBD_F_TVS_SERVER_ALERT || f->code == SBD_F_TVS_RESET))
+                continue;                   /* an attempt that a later acceptance superseded */
             if (f->code == outcome_rules[r].root) {
                 root = f;
                 ph->outcome = outcome_rules[r].status;
@@ -1771,7 +1876,7 @@ decide_outcome(sbd_phone *ph)
             migrated = TRUE;
             migrated_inferred = TRUE;
             moved = f;
-        } else if (!f->tvs || !f->tvs->answered) {
+        } else if ((!f->tvs || !f->tvs->answered) && f->frame >= accepted_at) {
             undecided_list = TRUE;
             if (!undecided)
                 undecided = f;
@@ -1832,7 +1937,7 @@ decide_outcome(sbd_phone *ph)
     if (!root && (ph->outcome == SBD_OUTCOME_TRUSTED || ph->outcome == SBD_OUTCOME_MIGRATED)) {
         for (i = 0; i < mine->len; i++) {
             sbd_finding *f = g_ptr_array_index(mine, i);
-            if (sbd_finding_describe(f->code)->severity != SBD_SEV_NOTE &&
+            if (sbd_finding_describe(f->code)->severity == SBD_SEV_WARN &&
                 (!ph->root_cause || causal_rank(f->code) < causal_rank(ph->root_cause->code)))
                 ph->root_cause = f;
         }

@@ -62,6 +62,7 @@ typedef enum {
     SBD_F_TVS_INVALID_SERVICE,      /* TVS "invalid" for a certificate no trust list needed */
     SBD_F_TVS_ITL_REJECTED,         /* TVS session, and the ITL before it failed its signature */
     SBD_F_TVS_SERVER_ALERT,         /* TVS ended the TLS handshake with an alert */
+    SBD_F_TVS_RESET,                /* TVS reset the TCP connection before answering */
     SBD_F_N
 } sbd_finding_code;
 
@@ -208,6 +209,8 @@ typedef struct {
     sbd_tls_exchange tx[SBD_MAX_TLS_EXCHANGES];
     unsigned n_tx;
     gboolean decoded;               /* TVS messages of this session were decoded */
+    guint32 reset_frame;            /* a TCP reset of the connection (0: none) */
+    gboolean reset_by_server;
 } sbd_session;
 
 /* sbd_exchange.status of an answer without a (readable) Status element:
@@ -303,6 +306,9 @@ void sbd_checks_tls_record(guint32 frame, const char *client, const char *client
 void sbd_checks_tls_alert(guint32 frame, const char *client, const char *client_port, const char *server,
                           unsigned port, gboolean from_server, unsigned level, unsigned description);
 const char *sbd_tls_alert_str(unsigned description);
+/* A TCP reset (RST) of a connection to a TVS port; from_server: TVS sent it. */
+void sbd_checks_tcp_reset(guint32 frame, const char *client, const char *client_port, const char *server,
+                          unsigned port, gboolean from_server);
 void sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti);
 /* A TVS message of this phone has started but is not complete yet. */
 void sbd_checks_tvs_partial(guint32 frame, const char *client, const tvs_partial_info *pi);

@@ -17,7 +17,7 @@ declare -A NAME=( [TVS_SERIAL_MISMATCH]=serial-mismatch [TVS_HASH_MISMATCH]=hash
     [BLANK_ITL_WITH_CTL]=blank-itl-with-ctl [SAME_NAME_DIFFERENT_CONTENT]=same-name-different-content
     [SGN_SIGNER_NOT_TRUSTED]=sgn-signer-not-trusted [TVS_CUT_OFF]=tvs-cut-off
     [TVS_REJECTED]=tvs-rejected [TVS_INVALID_SERVICE]=tvs-invalid-service
-    [TVS_ITL_REJECTED]=tvs-itl-rejected [TVS_SERVER_ALERT]=tvs-server-alert )
+    [TVS_ITL_REJECTED]=tvs-itl-rejected [TVS_SERVER_ALERT]=tvs-server-alert [TVS_RESET]=tvs-reset )
 # outcome names -> sbd.phone.outcome values (sbd-checks.h sbd_outcome)
 declare -A OUTCOME=( [trusted]=1 [migrated]=2 [failed]=3 [undetermined]=4 )
 
@@ -74,6 +74,36 @@ while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also outcome outcome_no
     extra=$(comm -13 <( (names "$must"; names "$also") | sort -u) <(echo "$got_findings" | sed '/^$/d'))
     assert_eq "" "$extra" "$cap $mac: unexpected findings"
 done < "$A/expected.tsv"
+
+# The keyless evidence captures (test-captures/keyless/expected.tsv, written
+# from how tools/make-keyless-captures.sh made each one): the outcome with
+# the key log and without, and the findings that must be reported.
+K="$CAPS/keyless"
+if [ -f "$K/expected.tsv" ]; then
+    while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also outcome outcome_nokeys; do
+        case "$cap" in \#*|"") continue;; esac
+        for mode in keys nokeys; do
+            opts=()
+            want=$outcome_nokeys
+            if [ $mode = keys ]; then
+                opts=(-o "tls.keylog_file:$K/${cap%.pcap}.keys")
+                want=$outcome
+            fi
+            out=$(ts -2 -r "$K/$cap" "${opts[@]}" -Y "sbd.phone.ip == \"$ip\"" -T fields -E separator='|' \
+                  -e sbd.phone.outcome -e sbd.phone.root_cause -e sbd.phone.outcome.certainty -e sbd.finding 2>&1)
+            check_no_dissector_bug "$out" "keyless/$cap $mode"
+            IFS=/ read -r st rc ce <<<"$want"
+            [ "$rc" = - ] && rc=none
+            assert_eq "${OUTCOME[$st]}|$rc|$ce" "$(grep -v '^|' <<<"$out" | cut -d'|' -f1-3 | sort -u | head -1)" \
+                "keyless/$cap $mac: outcome ($mode)"
+            got_findings=$(cut -d'|' -f4 <<<"$out" | tr ',' '\n' | sed '/^$/d' | sort -u)
+            [ $mode = keys ] && assert_eq "" "$(comm -23 <(names "$must") <(echo "$got_findings" | sed '/^$/d'))" \
+                "keyless/$cap $mac: findings that must be reported ($mode)"
+        done
+    done < "$K/expected.tsv"
+else
+    fail "test-captures/keyless/expected.tsv missing"
+fi
 
 # The TVS server certificate serial the checks report is the one openssl
 # reads from the certificate the scenario used.
