@@ -271,7 +271,7 @@ pycheck csv "$WORK/out.csv" "$WORK/csv.json"
 assert_eq 3 "$(grep -c ',bad-signature,error,' "$WORK/out.csv")" "CSV: the 3 bad-signature rows of tftp-variants"
 ia --csv "$T/http-6970.pcap"
 assert_eq 0 "$RC" "CSV without findings -> 0"
-assert_eq "input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation" \
+assert_eq "input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation,time,related_time,certainty,phone_outcome,phone_root_cause" \
     "$(tr -d '\r' <"$WORK/out")" "CSV without findings: the header row only"
 
 # --- --phone ------------------------------------------------------------------------
@@ -309,6 +309,37 @@ fs = {(i["path"].rsplit("/", 1)[-1], f["finding"]): f for i in d["inputs"] for f
 print("|".join("%s %s" % (fs[k]["frame"], fs[k]["related_frame"]) for k in
       [("cm-and-tvs-replaced.pcap", "cm-and-tvs-replaced"), ("migration-rollback-fails.pcap", "blank-itl-with-ctl")]))' "$WORK/audit.json")" \
         "audit/: cm-and-tvs-replaced and blank-itl-with-ctl name their related frames"
+    pycheck outcomes "$WORK/audit.json" "$CAPS" outcome
+    # Without any key log: the outcomes of expected.tsv's outcome_nokeys column.
+    ia --json "$AU/"
+    cp "$WORK/out" "$WORK/audit-nokeys.json"
+    pycheck schema "$WORK/audit-nokeys.json" "$VERSION"
+    pycheck outcomes "$WORK/audit-nokeys.json" "$CAPS" outcome_nokeys
+    # The README's first command on the successful migration, without keys:
+    # no finding (issue #16: it reported two signer-untrusted errors), the
+    # outcome line says migrated, inferred.
+    ia "$AU/site-b/deeper/migration-success.pcap"
+    assert_eq 0 "$RC" "migration-success.pcap without keys: no finding -> 0"
+    assert_contains "$OUT" "  outcome: migrated, root cause none (inferred): " "migration-success.pcap: text outcome line"
+    assert_not_contains "$OUT" "signer-untrusted" "migration-success.pcap: no signer-untrusted"
+    # Times: the ITL of b (frame 61) at the time of its pcap record (text).
+    t=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import itl_audit_check as c; print(c.pcap_times(sys.argv[2])[61])' \
+        "$SRC/tests/tools" "$AU/site-b/deeper/migration-success.pcap")
+    assert_contains "$OUT" "    frame 61 ($t)  ITL ITLSEP001122330701.tlv  from 127.0.0.20" "text: frame with its time"
+    # The list's build time (tag 15: 2025-02-01 for b-itl.tlv) and SHA-1 (sha1sum of served/b-itl.tlv).
+    assert_contains "$OUT" "      MD5 $(md5sum <"$AU/served/b-itl.tlv" | cut -c1-32)  SHA-1 $(sha1sum <"$AU/served/b-itl.tlv" | cut -c1-40)" \
+        "text: b-itl.tlv MD5 and SHA-1"
+    assert_contains "$OUT" "      built 2025-02-01T00:00:00Z (header tag 15)" "text: b-itl.tlv build time"
+    # The keyless evidence captures (test-captures/keyless/expected.tsv).
+    if [ -f "$CAPS/keyless/expected.tsv" ]; then
+        find "$CAPS/keyless" -name '*.keys' -type f -print0 | sort -z | xargs -0 cat >"$WORK/keyless.keys"
+        ia --json --keylog "$WORK/keyless.keys" "$CAPS/keyless/"
+        pycheck schema "$WORK/out" "$VERSION"
+        pycheck outcomes "$WORK/out" "$CAPS" outcome keyless
+        ia --json "$CAPS/keyless/"
+        pycheck schema "$WORK/out" "$VERSION"
+        pycheck outcomes "$WORK/out" "$CAPS" outcome_nokeys keyless
+    fi
     ia --json --keylog "$AU/site-a/tls13/cert-hidden.keys-withheld" "$AU/site-a/tls13/cert-hidden.pcap"
     assert_eq 0 "$RC" "cert-hidden.pcap with the withheld key log: match, no finding -> 0"
     pycheck audit "$WORK/out" "$CAPS" withheld

@@ -163,6 +163,12 @@ typedef struct {
     unsigned tvs_status;
     rp_record *recs;
     unsigned n_recs;
+    char *sha1;                 /* hex, NULL if the file was incomplete */
+    gboolean has_build_time;    /* header tag 15 */
+    guint32 build_time;
+    gboolean accepted;          /* untrusted, accepted (inferred) */
+    const char *accepted_how;   /* static text */
+    guint32 accepted_frame;
 } rp_file;
 
 typedef struct {
@@ -181,6 +187,20 @@ typedef struct {
     gboolean itl_after;
     char *record_serial;
     const char *compared_by;    /* static text */
+    char *itl_tvs_serial;       /* the ITL's TVS record beside the server's */
+    char *itl_tvs_sha1;
+    guint16 tls_version, cipher_suite;
+    gboolean has_cipher;
+    gboolean handshake_done;
+    sbd_certainty handshake_certainty;
+    guint32 handshake_frame;
+    gboolean alert, alert_by_phone, alert_encrypted;
+    unsigned alert_desc;
+    guint32 alert_frame;
+    guint32 reset_frame;        /* TCP reset (0: none) */
+    gboolean reset_by_server;
+    sbd_tls_exchange tx[SBD_MAX_TLS_EXCHANGES];
+    unsigned n_tx;
 } rp_session;
 
 typedef struct {
@@ -209,7 +229,19 @@ typedef struct {
     GPtrArray *sessions;        /* rp_session* */
     GPtrArray *exchanges;       /* rp_exchange* */
     unsigned verdicts[SBD_TVS_N];
+    sbd_outcome outcome;
+    gboolean has_root;
+    sbd_finding_code root;
+    guint32 root_frame;
+    sbd_certainty certainty;
+    char *summary;
+    GArray *consequences;       /* rp_consequence */
 } rp_phone;
+
+typedef struct {
+    sbd_finding_code code;
+    guint32 frame;
+} rp_consequence;
 
 typedef struct {
     sbd_finding_code code;
@@ -217,6 +249,7 @@ typedef struct {
     guint32 related_frame;
     rp_phone *phone;            /* NULL if the engine gave none */
     char *detail;
+    sbd_certainty certainty;
 } rp_finding;
 
 typedef struct {
@@ -227,6 +260,7 @@ typedef struct {
     GPtrArray *phones;          /* rp_phone* */
     GPtrArray *findings;        /* rp_finding* */
     char *stats;                /* --stats line, or NULL */
+    GHashTable *times;          /* frame -> nstime_t*: the frames the report refers to */
 } rp_input;
 
 /* Totals over all inputs (what survives the per-input reports). */
@@ -292,6 +326,7 @@ rp_file_free(gpointer p)
     g_free(f->signer_name);
     g_free(f->signer_issuer);
     g_free(f->signer_serial);
+    g_free(f->sha1);
     g_free(f);
 }
 
@@ -307,6 +342,8 @@ rp_session_free(gpointer p)
     g_free(s->cert_sha256);
     g_free(s->cert_subject);
     g_free(s->record_serial);
+    g_free(s->itl_tvs_serial);
+    g_free(s->itl_tvs_sha1);
     g_free(s);
 }
 
@@ -329,6 +366,9 @@ rp_phone_free(gpointer p)
     g_ptr_array_free(ph->files, TRUE);
     g_ptr_array_free(ph->sessions, TRUE);
     g_ptr_array_free(ph->exchanges, TRUE);
+    if (ph->consequences)
+        g_array_free(ph->consequences, TRUE);
+    g_free(ph->summary);
     g_free(ph->ip);
     g_free(ph->model);
     g_free(ph);
@@ -351,6 +391,7 @@ rp_input_new(const char *path)
     in->path = g_strdup(path);
     in->phones = g_ptr_array_new_with_free_func(rp_phone_free);
     in->findings = g_ptr_array_new_with_free_func(rp_finding_free);
+    in->times = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     return in;
 }
 
@@ -361,6 +402,7 @@ rp_input_free(rp_input *in)
         return;
     g_ptr_array_free(in->findings, TRUE);
     g_ptr_array_free(in->phones, TRUE);
+    g_hash_table_destroy(in->times);
     g_free(in->path);
     g_free(in->error);
     g_free(in->stats);
@@ -413,6 +455,12 @@ copy_file(const sbd_file *f)
         r->tvs_answered = f->tvs->answered;
         r->tvs_status = f->tvs->status;
     }
+    r->sha1 = f->has_md5 ? hex_or_null(f->sha1, 20) : NULL;
+    r->has_build_time = f->has_build_time;
+    r->build_time = f->build_time;
+    r->accepted = f->accepted && !(f->tvs && f->tvs->answered);
+    r->accepted_how = f->accepted_how;
+    r->accepted_frame = f->accepted_frame;
     r->n_recs = f->n_recs;
     r->recs = g_new0(rp_record, f->n_recs ? f->n_recs : 1);
     for (i = 0; i < f->n_recs; i++) {
@@ -452,6 +500,23 @@ copy_session(const sbd_session *s)
     r->itl_after = s->itl_after;
     r->record_serial = serial_or_null(s->record_serial, s->record_serial_len);
     r->compared_by = s->compared_by;
+    r->itl_tvs_serial = serial_or_null(s->itl_tvs_serial, s->itl_tvs_serial_len);
+    r->itl_tvs_sha1 = s->has_itl_tvs_sha1 ? hex_or_null(s->itl_tvs_sha1, 20) : NULL;
+    r->tls_version = s->tls_version;
+    r->cipher_suite = s->cipher_suite;
+    r->has_cipher = s->has_cipher;
+    r->handshake_done = s->handshake_done;
+    r->handshake_certainty = s->handshake_certainty;
+    r->handshake_frame = s->handshake_frame;
+    r->alert = s->alert;
+    r->alert_by_phone = s->alert_by_phone;
+    r->alert_encrypted = s->alert_encrypted;
+    r->alert_desc = s->alert_desc;
+    r->alert_frame = s->alert_frame;
+    r->reset_frame = s->reset_frame;
+    r->reset_by_server = s->reset_by_server;
+    r->n_tx = MIN(s->n_tx, (unsigned)SBD_MAX_TLS_EXCHANGES);
+    memcpy(r->tx, s->tx, r->n_tx * sizeof r->tx[0]);
     return r;
 }
 
@@ -475,6 +540,54 @@ copy_exchange(const sbd_exchange *x)
     r->has_ttl = x->has_ttl;
     r->ttl = x->ttl;
     return r;
+}
+
+/* The absolute time of `frame` (the engine keeps those of the frames it
+ * refers to), kept in the report. */
+static void
+keep_time(rp_input *in, guint32 frame)
+{
+    const nstime_t *t;
+
+    if (!frame || g_hash_table_contains(in->times, GUINT_TO_POINTER(frame)))
+        return;
+    t = sbd_checks_frame_time(frame);
+    if (t)
+        g_hash_table_insert(in->times, GUINT_TO_POINTER(frame), g_memdup2(t, sizeof *t));
+}
+
+static void
+keep_times(rp_input *in, const rp_phone *r)
+{
+    guint j, k;
+
+    for (j = 0; j < r->files->len; j++) {
+        const rp_file *f = g_ptr_array_index(r->files, j);
+        keep_time(in, f->frame);
+        keep_time(in, f->prev_frame);
+        keep_time(in, f->tvs_req_frame);
+        keep_time(in, f->accepted_frame);
+    }
+    for (j = 0; j < r->sessions->len; j++) {
+        const rp_session *s = g_ptr_array_index(r->sessions, j);
+        keep_time(in, s->frame);
+        keep_time(in, s->itl_frame);
+        keep_time(in, s->handshake_frame);
+        keep_time(in, s->alert_frame);
+        keep_time(in, s->reset_frame);
+        for (k = 0; k < s->n_tx; k++) {
+            keep_time(in, s->tx[k].req_frame);
+            keep_time(in, s->tx[k].resp_frame);
+        }
+    }
+    for (j = 0; j < r->exchanges->len; j++) {
+        const rp_exchange *x = g_ptr_array_index(r->exchanges, j);
+        keep_time(in, x->req_frame);
+        keep_time(in, x->resp_frame);
+    }
+    keep_time(in, r->root_frame);
+    for (j = 0; j < r->consequences->len; j++)
+        keep_time(in, g_array_index(r->consequences, rp_consequence, j).frame);
 }
 
 /* Copy what the engine concluded about the current capture.  Must run after
@@ -512,6 +625,21 @@ collect_report(rp_input *in)
         }
         for (j = 0; j < ph->exchanges->len; j++)
             g_ptr_array_add(r->exchanges, copy_exchange(g_ptr_array_index(ph->exchanges, j)));
+        r->outcome = ph->outcome;
+        r->has_root = ph->root_cause != NULL;
+        if (ph->root_cause) {
+            r->root = ph->root_cause->code;
+            r->root_frame = ph->root_cause->frame;
+        }
+        r->certainty = ph->outcome_certainty;
+        r->summary = g_strdup(ph->outcome_summary);
+        r->consequences = g_array_new(FALSE, FALSE, sizeof(rp_consequence));
+        for (j = 0; ph->consequences && j < ph->consequences->len; j++) {
+            const sbd_finding *c = g_ptr_array_index(ph->consequences, j);
+            rp_consequence rc = { c->code, c->frame };
+            g_array_append_val(r->consequences, rc);
+        }
+        keep_times(in, r);
         g_ptr_array_add(in->phones, r);
         g_hash_table_insert(map, (gpointer)ph, r);
     }
@@ -527,6 +655,9 @@ collect_report(rp_input *in)
         r->related_frame = f->related_frame;
         r->phone = f->phone ? g_hash_table_lookup(map, f->phone) : NULL;
         r->detail = g_strdup(f->detail);
+        r->certainty = f->certainty;
+        keep_time(in, r->frame);
+        keep_time(in, r->related_frame);
         g_ptr_array_add(in->findings, r);
     }
     g_hash_table_destroy(map);
@@ -659,6 +790,59 @@ mac_str(const guint8 mac[6], char out[18])
  * may carry escape sequences in certificate names or file names). */
 static GPtrArray *scratch;
 
+/* The input being written (its frame times). */
+static const rp_input *cur_in;
+
+/* ISO 8601 UTC with microseconds of a time in seconds since 1970. */
+static const char *
+iso_time(gint64 secs, int usecs, gboolean with_usecs)
+{
+    time_t t = (time_t)secs;
+    struct tm tm;
+    char buf[40], *v;
+
+    if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm))
+        return NULL;
+    v = with_usecs ? g_strdup_printf("%s.%06dZ", buf, usecs) : g_strdup_printf("%sZ", buf);
+    g_ptr_array_add(scratch, v);
+    return v;
+}
+
+/* The absolute time of a frame of the current input, NULL if not known. */
+static const char *
+frame_time(guint32 frame)
+{
+    const nstime_t *t = frame && cur_in ? g_hash_table_lookup(cur_in->times, GUINT_TO_POINTER(frame)) : NULL;
+
+    return t ? iso_time((gint64)t->secs, t->nsecs / 1000, TRUE) : NULL;
+}
+
+/* " (TIME)" after a frame number in text, "" if not known. */
+static const char *
+at(guint32 frame)
+{
+    const char *t = frame_time(frame);
+    char *v;
+
+    if (!t)
+        return "";
+    v = g_strdup_printf(" (%s)", t);
+    g_ptr_array_add(scratch, v);
+    return v;
+}
+
+static const char *
+tls_version_text(guint16 v)
+{
+    switch (v) {
+    case 0x0301: return "TLS 1.0";
+    case 0x0302: return "TLS 1.1";
+    case 0x0303: return "TLS 1.2";
+    case 0x0304: return "TLS 1.3";
+    default: return "TLS ?";
+    }
+}
+
 static const char *
 T(const char *s)
 {
@@ -760,20 +944,29 @@ text_file(FILE *o, const rp_file *f)
 {
     unsigned i, n_tvs = 0;
 
-    fprintf(o, "    frame %u  %s %s  from %s\n", f->frame, file_type_key(f->type), T(f->name), T(f->server));
-    fprintf(o, "      MD5 %s\n", f->md5 ? f->md5 : "- (file incomplete)");
+    fprintf(o, "    frame %u%s  %s %s  from %s\n", f->frame, at(f->frame), file_type_key(f->type), T(f->name),
+            T(f->server));
+    if (f->md5)
+        fprintf(o, "      MD5 %s  SHA-1 %s\n", f->md5, f->sha1 ? f->sha1 : "-");
+    else
+        fprintf(o, "      MD5 - (file incomplete)\n");
+    if (f->has_build_time)
+        fprintf(o, "      built %s (header tag 15)\n", iso_time(f->build_time, 0, FALSE));
     fprintf(o, "      signer %s, serial %s\n", T(f->signer_name), f->signer_serial ? f->signer_serial : "-");
     fprintf(o, "      signature: %s", ciscotl_sig_status_str(f->sig));
     if (is_trust_list(f)) {
         fprintf(o, "; signer trusted: %s", sbd_signer_trust_str(f->trust));
         if (f->prev_frame)
-            fprintf(o, " (previous list in frame %u)", f->prev_frame);
+            fprintf(o, " (previous list in frame %u%s)", f->prev_frame, at(f->prev_frame));
     }
     fputc('\n', o);
     if (f->has_tvs) {
-        fprintf(o, "      TVS request about the signer in frame %u: %s\n", f->tvs_req_frame,
+        fprintf(o, "      TVS request about the signer in frame %u%s: %s\n", f->tvs_req_frame, at(f->tvs_req_frame),
                 f->tvs_answered ? status_text(f->tvs_status) : "no answer");
     }
+    if (f->accepted)
+        fprintf(o, "      accepted (inferred): %s, frame %u%s\n", f->accepted_how, f->accepted_frame,
+                at(f->accepted_frame));
     if (f->type != CISCOTL_TYPE_ITL)
         return;
     if (f->blank_itl)
@@ -796,7 +989,9 @@ text_file(FILE *o, const rp_file *f)
 static void
 text_session(FILE *o, const rp_session *s)
 {
-    fprintf(o, "    frame %u  %s:%u (client port %s)%s\n", s->frame, T(s->server), s->port,
+    unsigned k;
+
+    fprintf(o, "    frame %u%s  %s:%u (client port %s)%s\n", s->frame, at(s->frame), T(s->server), s->port,
             T(s->client_port), s->tls13 ? "  TLS 1.3" : "");
     if (s->cert_seen)
         fprintf(o, "      certificate serial %s  SHA-1 %s  %s\n", s->cert_serial ? s->cert_serial : "-",
@@ -805,12 +1000,42 @@ text_session(FILE *o, const rp_session *s)
         fprintf(o, "      certificate not seen\n");
     fprintf(o, "      verdict: %s", sbd_tvs_verdict_str(s->verdict));
     if (s->itl_frame)
-        fprintf(o, " (ITL in frame %u%s)", s->itl_frame, s->itl_after ? ", downloaded after the session" : "");
+        fprintf(o, " (ITL in frame %u%s%s)", s->itl_frame, at(s->itl_frame),
+                s->itl_after ? ", downloaded after the session" : "");
     if (s->record_serial)
         fprintf(o, ", TVS record serial %s", s->record_serial);
     if (s->compared_by)
         fprintf(o, ", compared by %s", s->compared_by);
     fputc('\n', o);
+    if ((s->verdict == SBD_TVS_SERIAL_MISMATCH || s->verdict == SBD_TVS_HASH_MISMATCH) && s->itl_tvs_serial)
+        fprintf(o, "      the ITL's TVS record: serial %s  SHA-1 %s\n", s->itl_tvs_serial,
+                s->itl_tvs_sha1 ? s->itl_tvs_sha1 : "-");
+    if (s->has_cipher)
+        fprintf(o, "      %s, cipher suite 0x%04x\n", tls_version_text(s->tls_version), s->cipher_suite);
+    if (s->alert)
+        fprintf(o, "      alert by the %s in frame %u%s: %s\n", s->alert_by_phone ? "phone" : "server",
+                s->alert_frame, at(s->alert_frame),
+                s->alert_encrypted ? "encrypted (inferred from its size)" : sbd_tls_alert_str(s->alert_desc));
+    if (s->reset_frame)
+        fprintf(o, "      TCP reset by the %s in frame %u%s\n", s->reset_by_server ? "server" : "phone",
+                s->reset_frame, at(s->reset_frame));
+    if (s->handshake_done)
+        fprintf(o, "      handshake finished by the phone in frame %u%s (%s)\n", s->handshake_frame,
+                at(s->handshake_frame), sbd_certainty_str(s->handshake_certainty));
+    for (k = 0; k < s->n_tx; k++) {
+        const sbd_tls_exchange *x = &s->tx[k];
+        fprintf(o, "      encrypted request in frame %u%s (record %u bytes)", x->req_frame, at(x->req_frame),
+                x->req_len);
+        if (x->resp_frame && x->resp_min == x->resp_max)
+            fprintf(o, ", answer in frame %u%s (record %u bytes, %u bytes of plaintext): %s (inferred)\n",
+                    x->resp_frame, at(x->resp_frame), x->resp_len, x->resp_min, sbd_answer_kind_str(x->kind));
+        else if (x->resp_frame)
+            fprintf(o, ", answer in frame %u%s (record %u bytes, %u to %u bytes of plaintext): %s (inferred)\n",
+                    x->resp_frame, at(x->resp_frame), x->resp_len, x->resp_min, x->resp_max,
+                    sbd_answer_kind_str(x->kind));
+        else
+            fprintf(o, ", no answer\n");
+    }
 }
 
 static void
@@ -821,6 +1046,7 @@ text_exchange(FILE *o, const rp_exchange *x)
         fprintf(o, "%u", x->resp_frame);
     else
         fputc('-', o);
+    fputs(at(x->req_frame), o);
     fprintf(o, "  %s (id %u)\n", command_key(x->command), x->request_id);
     fprintf(o, "      subject %s\n      issuer %s\n      serial %s\n", T(x->subject), T(x->issuer),
             x->serial ? x->serial : "-");
@@ -880,6 +1106,20 @@ text_timeline(FILE *o, const rp_phone *ph)
         tl_add(tl, s->frame, g_strdup_printf("TVS %s:%u certificate %s: %s", T(s->server), s->port,
                                              s->cert_serial ? s->cert_serial : "-",
                                              sbd_tvs_verdict_str(s->verdict)));
+        if (s->reset_frame)
+            tl_add(tl, s->reset_frame, g_strdup_printf("TCP reset by the %s", s->reset_by_server ? "server" : "phone"));
+        if (s->alert)
+            tl_add(tl, s->alert_frame, g_strdup_printf("TLS alert by the %s: %s", s->alert_by_phone ? "phone" : "server",
+                                                       s->alert_encrypted ? "encrypted (inferred from its size)"
+                                                                          : sbd_tls_alert_str(s->alert_desc)));
+        if (s->n_tx && !ph->exchanges->len) {
+            unsigned k;
+            for (k = 0; k < s->n_tx; k++)
+                if (s->tx[k].resp_frame)
+                    tl_add(tl, s->tx[k].resp_frame,
+                           g_strdup_printf("TVS answer (encrypted): %s, inferred from its size",
+                                           sbd_answer_kind_str(s->tx[k].kind)));
+        }
     }
     for (i = 0; i < ph->exchanges->len; i++) {
         const rp_exchange *x = g_ptr_array_index(ph->exchanges, i);
@@ -894,7 +1134,8 @@ text_timeline(FILE *o, const rp_phone *ph)
         fprintf(o, "  timeline:\n");
     for (i = 0; i < tl->len; i++) {
         tl_event *e = &g_array_index(tl, tl_event, i);
-        fprintf(o, "    %6u  %s\n", e->frame, e->text);
+        const char *t = frame_time(e->frame);
+        fprintf(o, "    %6u  %s%s%s\n", e->frame, t ? t : "", t ? "  " : "", e->text);
         g_free(e->text);
     }
     g_array_free(tl, TRUE);
@@ -909,6 +1150,19 @@ text_phone(FILE *o, const rp_input *in, const rp_phone *ph)
     if (ph->has_mac)
         mac_str(ph->mac, mac);
     fprintf(o, "\nphone %s  IP %s  model %s  [input %s]\n", mac, T(ph->ip), T(ph->model), T(in->path));
+    if (ph->outcome != SBD_OUTCOME_NONE) {
+        fprintf(o, "  outcome: %s, root cause %s (%s): %s\n", sbd_outcome_str(ph->outcome),
+                ph->has_root ? finding_name(ph->root) : "none", sbd_certainty_str(ph->certainty), T(ph->summary));
+        if (ph->has_root)
+            fprintf(o, "    act on: %s\n", sbd_finding_describe(ph->root)->remediation);
+        for (i = 0; i < ph->consequences->len; i++) {
+            const rp_consequence *c = &g_array_index(ph->consequences, rp_consequence, i);
+            fprintf(o, "%s%s (frame %u%s)", i ? ", " : "    consequences: ", finding_name(c->code), c->frame,
+                    at(c->frame));
+        }
+        if (ph->consequences->len)
+            fputc('\n', o);
+    }
     for (i = 0; i < ph->files->len; i++) {
         const rp_file *f = g_ptr_array_index(ph->files, i);
         if (is_trust_list(f))
@@ -950,6 +1204,7 @@ text_input(FILE *o, const rp_input *in)
 {
     guint i;
 
+    cur_in = in;
     fprintf(o, "== %s: %u frame%s, %u phone%s, %u finding%s\n", T(in->path), in->frames,
             in->frames == 1 ? "" : "s", in->phones->len, in->phones->len == 1 ? "" : "s",
             in->findings->len, in->findings->len == 1 ? "" : "s");
@@ -965,9 +1220,11 @@ text_input(FILE *o, const rp_input *in)
     for (i = 0; i < in->findings->len; i++) {
         const rp_finding *f = g_ptr_array_index(in->findings, i);
         const sbd_finding_info *fi = sbd_finding_describe(f->code);
-        fprintf(o, "  [%s] %s  frame %u", fi ? severity_key(fi->severity) : "?", finding_name(f->code), f->frame);
+        fprintf(o, "  [%s] %s  frame %u%s", fi ? severity_key(fi->severity) : "?", finding_name(f->code), f->frame,
+                at(f->frame));
         if (f->related_frame)
-            fprintf(o, " (related frame %u)", f->related_frame);
+            fprintf(o, " (related frame %u%s)", f->related_frame, at(f->related_frame));
+        fprintf(o, " [%s]", sbd_certainty_str(f->certainty));
         fprintf(o, "  phone %s: %s\n", phone_label(f->phone), T(f->detail));
         if (fi) {
             fprintf(o, "      what it means: %s\n", fi->explanation);
@@ -1123,6 +1380,34 @@ jw_frame(const char *key, guint32 frame)
         fputs("null", jw.f);
 }
 
+/* The time of a frame beside it: "frame" -> "time", "X_frame" -> "X_time";
+ * null when the frame is 0 or its time unknown. */
+static void
+jw_time(const char *frame_key, guint32 frame)
+{
+    char key[64];
+    size_t n = strlen(frame_key);
+    const char *t = frame_time(frame);
+
+    if (n >= 5 && n < sizeof key && strcmp(frame_key + n - 5, "frame") == 0)
+        g_snprintf(key, sizeof key, "%.*stime", (int)(n - 5), frame_key);
+    else
+        g_snprintf(key, sizeof key, "%s_time", frame_key);
+    jw_key(key);
+    if (t)
+        json_string(jw.f, t);
+    else
+        fputs("null", jw.f);
+}
+
+/* A frame number and its time. */
+static void
+jw_frame_t(const char *key, guint32 frame)
+{
+    jw_frame(key, frame);
+    jw_time(key, frame);
+}
+
 static void
 jw_bool(const char *key, gboolean val)
 {
@@ -1156,11 +1441,13 @@ json_file(const rp_file *f)
     unsigned i;
 
     jw_obj(NULL);
-    jw_uint("frame", f->frame);
+    jw_frame_t("frame", f->frame);
     jw_str("type", file_type_key(f->type));
     jw_str("name", f->name);
     jw_str("server", f->server);
     jw_str("md5", f->md5);
+    jw_str("sha1", f->sha1);
+    jw_str("build_time", f->has_build_time ? iso_time(f->build_time, 0, FALSE) : NULL);
     jw_obj("signer");
     jw_str("name", f->signer_name);
     jw_str("issuer", f->signer_issuer);
@@ -1169,15 +1456,25 @@ json_file(const rp_file *f)
     jw_str("signature", sig_key(f->sig));
     if (is_trust_list(f)) {
         jw_str("signer_trusted", trust_key(f->trust));
-        jw_frame("previous_list_frame", f->prev_frame);
+        jw_frame_t("previous_list_frame", f->prev_frame);
     } else {
         jw_null("signer_trusted");
         jw_null("previous_list_frame");
+        jw_null("previous_list_time");
+    }
+    if (f->accepted) {
+        jw_obj("accepted");
+        jw_str("how", f->accepted_how);
+        jw_frame_t("frame", f->accepted_frame);
+        jw_str("certainty", "inferred");
+        jw_end_obj();
+    } else {
+        jw_null("accepted");
     }
     jw_bool("blank_itl", f->blank_itl);
     if (f->has_tvs) {
         jw_obj("tvs_followup");
-        jw_uint("request_frame", f->tvs_req_frame);
+        jw_frame_t("request_frame", f->tvs_req_frame);
         jw_bool("answered", f->tvs_answered);
         if (f->tvs_answered && f->tvs_status != SBD_TVS_NO_STATUS)
             jw_uint("status", f->tvs_status);
@@ -1212,8 +1509,10 @@ json_file(const rp_file *f)
 static void
 json_session(const rp_session *s)
 {
+    unsigned k;
+
     jw_obj(NULL);
-    jw_uint("frame", s->frame);
+    jw_frame_t("frame", s->frame);
     jw_str("server", s->server);
     jw_uint("port", s->port);
     jw_str("client_port", s->client_port);
@@ -1224,10 +1523,72 @@ json_session(const rp_session *s)
     jw_str("cert_sha256", s->cert_sha256);
     jw_str("cert_subject", s->cert_subject);
     jw_str("verdict", sbd_tvs_verdict_str(s->verdict));
-    jw_frame("itl_frame", s->itl_frame);
+    jw_frame_t("itl_frame", s->itl_frame);
     jw_bool("itl_after", s->itl_after);
     jw_str("record_serial", s->record_serial);
     jw_str("compared_by", s->compared_by);
+    jw_str("itl_tvs_serial", s->itl_tvs_serial);
+    jw_str("itl_tvs_cert_sha1", s->itl_tvs_sha1);
+    jw_obj("tls");
+    if (s->has_cipher) {
+        jw_str("version", tls_version_text(s->tls_version));
+        jw_uint("cipher_suite", s->cipher_suite);
+    } else {
+        jw_null("version");
+        jw_null("cipher_suite");
+    }
+    jw_bool("handshake_done", s->handshake_done);
+    jw_frame_t("handshake_frame", s->handshake_done ? s->handshake_frame : 0);
+    if (s->handshake_done)
+        jw_str("handshake_certainty", sbd_certainty_str(s->handshake_certainty));
+    else
+        jw_null("handshake_certainty");
+    jw_end_obj();
+    if (s->alert) {
+        jw_obj("alert");
+        jw_str("sender", s->alert_by_phone ? "phone" : "server");
+        if (s->alert_encrypted) {
+            jw_null("description");
+            jw_null("code");
+        } else {
+            jw_str("description", sbd_tls_alert_str(s->alert_desc));
+            jw_uint("code", s->alert_desc);
+        }
+        jw_frame_t("frame", s->alert_frame);
+        jw_str("certainty", s->alert_encrypted ? "inferred" : "seen");
+        jw_end_obj();
+    } else {
+        jw_null("alert");
+    }
+    if (s->reset_frame) {
+        jw_obj("reset");
+        jw_str("sender", s->reset_by_server ? "server" : "phone");
+        jw_frame_t("frame", s->reset_frame);
+        jw_end_obj();
+    } else {
+        jw_null("reset");
+    }
+    jw_arr("answers_inferred");
+    for (k = 0; k < s->n_tx; k++) {
+        const sbd_tls_exchange *x = &s->tx[k];
+        jw_obj(NULL);
+        jw_frame_t("request_frame", x->req_frame);
+        jw_uint("request_record_length", x->req_len);
+        jw_frame_t("response_frame", x->resp_frame);
+        if (x->resp_frame) {
+            jw_uint("response_record_length", x->resp_len);
+            jw_uint("plaintext_min", x->resp_min);
+            jw_uint("plaintext_max", x->resp_max);
+        } else {
+            jw_null("response_record_length");
+            jw_null("plaintext_min");
+            jw_null("plaintext_max");
+        }
+        jw_str("answer", sbd_answer_kind_str(x->kind));
+        jw_str("certainty", "inferred");
+        jw_end_obj();
+    }
+    jw_end_arr();
     jw_end_obj();
 }
 
@@ -1237,8 +1598,8 @@ json_exchange(const rp_exchange *x)
     unsigned i;
 
     jw_obj(NULL);
-    jw_uint("request_frame", x->req_frame);
-    jw_frame("response_frame", x->answered ? x->resp_frame : 0);
+    jw_frame_t("request_frame", x->req_frame);
+    jw_frame_t("response_frame", x->answered ? x->resp_frame : 0);
     jw_str("command", command_key(x->command));
     jw_uint("command_code", x->command);
     jw_uint("request_id", x->request_id);
@@ -1291,6 +1652,7 @@ json_input(const rp_input *in)
 {
     guint i, j;
 
+    cur_in = in;
     jw_obj(NULL);
     jw_str("path", in->path);
     jw_str("error", in->error);
@@ -1304,6 +1666,23 @@ json_input(const rp_input *in)
         jw_str("ip", ph->ip);
         jw_str("model", ph->model);
         json_verdicts("verdicts", ph->verdicts);
+        jw_obj("outcome");
+        jw_str("status", ph->outcome != SBD_OUTCOME_NONE ? sbd_outcome_str(ph->outcome) : NULL);
+        jw_str("root_cause", ph->has_root ? finding_name(ph->root) : NULL);
+        jw_frame_t("root_cause_frame", ph->has_root ? ph->root_frame : 0);
+        jw_str("certainty", sbd_certainty_str(ph->certainty));
+        jw_str("summary", ph->summary);
+        jw_str("remediation", ph->has_root ? sbd_finding_describe(ph->root)->remediation : NULL);
+        jw_arr("consequences");
+        for (j = 0; j < ph->consequences->len; j++) {
+            const rp_consequence *c = &g_array_index(ph->consequences, rp_consequence, j);
+            jw_obj(NULL);
+            jw_str("finding", finding_name(c->code));
+            jw_frame_t("frame", c->frame);
+            jw_end_obj();
+        }
+        jw_end_arr();
+        jw_end_obj();
         jw_arr("files");
         for (j = 0; j < ph->files->len; j++)
             json_file(g_ptr_array_index(ph->files, j));
@@ -1326,8 +1705,9 @@ json_input(const rp_input *in)
         jw_obj(NULL);
         jw_str("finding", finding_name(f->code));
         jw_str("severity", fi ? severity_key(fi->severity) : NULL);
-        jw_uint("frame", f->frame);
-        jw_frame("related_frame", f->related_frame);
+        jw_str("certainty", sbd_certainty_str(f->certainty));
+        jw_frame_t("frame", f->frame);
+        jw_frame_t("related_frame", f->related_frame);
         if (f->phone) {
             json_mac("phone_mac", f->phone->has_mac, f->phone->mac);
             jw_str("phone_ip", f->phone->ip);
@@ -1408,7 +1788,8 @@ csv_field(FILE *f, const char *s, gboolean last)
 static void
 csv_header(FILE *f)
 {
-    fputs("input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation\r\n", f);
+    fputs("input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation,"
+          "time,related_time,certainty,phone_outcome,phone_root_cause\r\n", f);
 }
 
 static void
@@ -1416,6 +1797,7 @@ csv_input(FILE *f, const rp_input *in)
 {
     guint i;
 
+    cur_in = in;
     for (i = 0; i < in->findings->len; i++) {
         const rp_finding *fd = g_ptr_array_index(in->findings, i);
         const sbd_finding_info *fi = sbd_finding_describe(fd->code);
@@ -1435,7 +1817,13 @@ csv_input(FILE *f, const rp_input *in)
         csv_field(f, fi ? severity_key(fi->severity) : "", FALSE);
         csv_field(f, fd->detail, FALSE);
         csv_field(f, fi ? fi->explanation : "", FALSE);
-        csv_field(f, fi ? fi->remediation : "", TRUE);
+        csv_field(f, fi ? fi->remediation : "", FALSE);
+        csv_field(f, frame_time(fd->frame), FALSE);
+        csv_field(f, frame_time(fd->related_frame), FALSE);
+        csv_field(f, sbd_certainty_str(fd->certainty), FALSE);
+        csv_field(f, fd->phone && fd->phone->outcome != SBD_OUTCOME_NONE ? sbd_outcome_str(fd->phone->outcome) : "",
+                  FALSE);
+        csv_field(f, fd->phone && fd->phone->has_root ? finding_name(fd->phone->root) : "", TRUE);
     }
 }
 
