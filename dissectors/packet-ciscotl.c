@@ -276,6 +276,8 @@ typedef struct {
     gboolean complete;         /* captured == reported */
     const char *name;          /* transport file name, else header FILENAME */
     const char *header_name;
+    gboolean has_build_time;      /* header tag 15 (the first one) */
+    guint32 build_time;
     guint header_len;          /* declared (tag 2), 0 if absent */
     guint header_end;          /* where parsing of records/payload starts */
     gboolean has_version, has_header_len, has_signer_version;
@@ -592,6 +594,10 @@ dissect_header_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_ite
     case H_TIMESTAMP: {
         proto_item *tsi = proto_tree_add_item(t, hf_timestamp, tvb, v, 4, ENC_TIME_SECS | ENC_BIG_ENDIAN);
         proto_item_append_text(ti, ": %s", proto_item_get_display_repr(pinfo->pool, tsi));
+        if (!f->has_build_time) {
+            f->has_build_time = TRUE;
+            f->build_time = tvb_get_ntohl(tvb, v);
+        }
         break;
     }
     case H_ENC_UNKNOWN1:
@@ -1591,6 +1597,8 @@ make_tap_info(packet_info *pinfo, const tl_file *f, ciscotl_sig_status status, c
     ti->type = f->type;
     ti->name = f->name;
     ti->header_name = f->header_name;
+    ti->has_build_time = f->has_build_time;
+    ti->build_time = f->build_time;
     ti->complete = f->complete;
     ti->size = f->len;
     if (f->complete) {

@@ -70,6 +70,8 @@ typedef struct {
     unsigned n_records;           /* kept records (at most 256) */
     gboolean blank_itl;           /* ITL whose TFTP/CCM+TFTP/TVS records are all blank */
     ciscotl_tap_record *records;
+    gboolean has_build_time;      /* header tag 15: when the list was built */
+    guint32 build_time;           /* seconds since 1970, UTC */
 } ciscotl_tap_info;
 
 /* Dissect a whole trust list or signed file; `filename` is the transport

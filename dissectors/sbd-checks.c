@@ -9,6 +9,7 @@
 #include "sbd-common.h"
 #include "sbd-crypto.h"
 #include "sbd-der.h"
+#include "sbd-tls-size.h"
 
 /* The findings, their one-line explanations and what to do about them.
  *
@@ -61,9 +62,11 @@ static const sbd_finding_info findings[SBD_F_N] = {
         "CallManager-trust and Phone-SAST-trust, restart TVS there; or delete the ITL on the phone" },
     [SBD_F_TVS_INVALID] = { SBD_F_TVS_INVALID, "tvs-invalid", SBD_SEV_ERROR,
         "TVS answered \"invalid\" / not found for the certificate the phone asked about",
-        "import the destination cluster's CallManager (and, from CUCM 12, ITLRecovery) certificate into "
-        "the source cluster as CallManager-trust and Phone-SAST-trust (Bulk Certificate Management "
-        "export -> consolidate -> import, or manual upload), then restart TVS on the source nodes" },
+        "import the certificate TVS was asked about (the CallManager and, from CUCM 12, ITLRecovery "
+        "certificate of the cluster whose list the phone got: the detail names it) into the cluster whose "
+        "TVS answered (the one the phone still trusts) as CallManager-trust and Phone-SAST-trust (Bulk "
+        "Certificate Management export -> consolidate -> import, or manual upload), then restart TVS on "
+        "that cluster's nodes" },
     [SBD_F_CM_TVS_REPLACED] = { SBD_F_CM_TVS_REPLACED, "cm-and-tvs-replaced", SBD_SEV_ERROR,
         "the new ITL's signer is unknown to the phone and the TVS certificate does not match its ITL: "
         "CallManager/ITLRecovery and TVS certificates were replaced at the same time",
@@ -93,7 +96,104 @@ static const sbd_finding_info findings[SBD_F_N] = {
         "if the capture went on after it, TVS or the phone dropped the connection mid-message: check "
         "the Cisco Trust Verification Service on that node (its trace files, a restart); otherwise "
         "capture until the exchange is over" },
+    /* A phone checks the TVS server certificate against the TVS (role 21)
+     * records of its ITL (formats.md 6.1) and ends the handshake with a
+     * fatal alert when it is not there: what it trusts and what TVS shows
+     * differ, so the phone can verify nothing new through this TVS. */
+    [SBD_F_TVS_REJECTED] = { SBD_F_TVS_REJECTED, "tvs-rejected", SBD_SEV_ERROR,
+        "the phone aborted the TLS handshake with TVS: it does not trust the certificate TVS presented "
+        "(not the TVS record of the ITL it holds), so nothing new can be verified through TVS",
+        "make the phone's ITL and the TVS certificate agree: if only the TVS certificate was regenerated, "
+        "restart TFTP so the ITL carries it and reset the phones; if the ITL's signer (CallManager/"
+        "ITLRecovery) was replaced at the same time, delete the ITL on the phones by hand; if the phone "
+        "talks to another cluster's TVS, fix its CallManager group" },
+    /* TVS answers verify requests for any certificate a phone meets (HTTPS
+     * services, CAPF, ...); only a query about a trust list's signer decides
+     * a migration (TAC 213407). */
+    [SBD_F_TVS_INVALID_SERVICE] = { SBD_F_TVS_INVALID_SERVICE, "tvs-invalid-service", SBD_SEV_WARN,
+        "TVS answered \"invalid\" for a certificate that no trust list of the phone needed (an HTTPS or "
+        "other service certificate): the phone will not trust that service, its trust lists are not affected",
+        "import the certificate of that service (or of its CA) into the trust store of the cluster whose "
+        "TVS answered (Phone-trust / tomcat-trust, as the service needs), then restart TVS there" },
+    [SBD_F_TVS_ITL_REJECTED] = { SBD_F_TVS_ITL_REJECTED, "tvs-itl-rejected", SBD_SEV_WARN,
+        "the ITL the phone downloaded before this TVS session failed its own signature, so the phone "
+        "does not hold it: the TVS certificate cannot be compared with an ITL the phone uses",
+        "fix the ITL first (see bad-signature: restart TFTP so it is rebuilt and re-signed), then capture "
+        "the phone's boot again" },
+    [SBD_F_TVS_RESET] = { SBD_F_TVS_RESET, "tvs-reset", SBD_SEV_ERROR,
+        "TVS reset the TCP connection before it answered: the phone got no answer, so it cannot verify a "
+        "list signed by a certificate it does not know",
+        "check the Cisco Trust Verification Service on that node (is it running, its trace files, a "
+        "restart) and anything between the phone and TVS that resets connections (firewall, load "
+        "balancer, TLS inspection)" },
+    [SBD_F_TVS_SERVER_ALERT] = { SBD_F_TVS_SERVER_ALERT, "tvs-server-alert", SBD_SEV_ERROR,
+        "TVS ended the TLS handshake with an alert: the phone could not reach TVS, so it cannot verify "
+        "a list signed by a certificate it does not know",
+        "check the TLS settings of the Cisco Trust Verification Service against the phone (TLS version "
+        "and ciphers, the phone's certificate: LSC/MIC and CAPF/Phone-trust), and TVS's trace files" },
 };
+
+const char *
+sbd_certainty_str(sbd_certainty c)
+{
+    return c == SBD_INFERRED ? "inferred" : "seen";
+}
+
+const char *
+sbd_outcome_str(sbd_outcome o)
+{
+    switch (o) {
+    case SBD_OUTCOME_TRUSTED: return "trusted";
+    case SBD_OUTCOME_MIGRATED: return "migrated";
+    case SBD_OUTCOME_FAILED: return "failed";
+    case SBD_OUTCOME_UNDETERMINED: return "undetermined";
+    default: return "none";
+    }
+}
+
+const char *
+sbd_answer_kind_str(sbd_answer_kind k)
+{
+    switch (k) {
+    case SBD_ANSWER_STATUS_ONLY: return "status-only";
+    case SBD_ANSWER_VALID: return "valid";
+    default: return "unknown";
+    }
+}
+
+/* TLS alert descriptions (RFC 8446 6, RFC 5246 7.2). */
+const char *
+sbd_tls_alert_str(unsigned d)
+{
+    switch (d) {
+    case 0: return "close_notify";
+    case 10: return "unexpected_message";
+    case 20: return "bad_record_mac";
+    case 22: return "record_overflow";
+    case 40: return "handshake_failure";
+    case 42: return "bad_certificate";
+    case 43: return "unsupported_certificate";
+    case 44: return "certificate_revoked";
+    case 45: return "certificate_expired";
+    case 46: return "certificate_unknown";
+    case 47: return "illegal_parameter";
+    case 48: return "unknown_ca";
+    case 49: return "access_denied";
+    case 50: return "decode_error";
+    case 51: return "decrypt_error";
+    case 70: return "protocol_version";
+    case 71: return "insufficient_security";
+    case 80: return "internal_error";
+    case 86: return "inappropriate_fallback";
+    case 90: return "user_canceled";
+    case 109: return "missing_extension";
+    case 110: return "unsupported_extension";
+    case 112: return "unrecognized_name";
+    case 116: return "certificate_required";
+    case 120: return "no_application_protocol";
+    default: return "unknown alert";
+    }
+}
 
 const sbd_finding_info *
 sbd_finding_describe(sbd_finding_code code)
@@ -109,6 +209,7 @@ static const char *const verdict_names[SBD_TVS_N] = {
     [SBD_TVS_NO_TVS_RECORD] = "no-tvs-record",
     [SBD_TVS_NO_ITL] = "no-itl",
     [SBD_TVS_CERT_HIDDEN] = "cert-hidden",
+    [SBD_TVS_ITL_REJECTED] = "itl-rejected",
 };
 
 const char *
@@ -153,7 +254,19 @@ static struct {
     guint32 frame;                /* frame being fed */
     guint32 capped_frame;         /* where a limit was hit first */
     const char *capped_what;
+    gboolean has_ts;              /* time of the frame being fed */
+    nstime_t ts;
+    GHashTable *hellos;           /* session key -> sbd_hello*: ServerHello seen before the session */
 } st;
+
+/* What the ServerHello of a TLS session to a TVS port said (kept until the
+ * session is made: its certificate, or its first encrypted record). */
+typedef struct {
+    guint16 version, cipher;
+    gboolean etm;
+} sbd_hello;
+
+static nstime_t now_ts(void);
 
 static void
 file_free(gpointer p)
@@ -187,6 +300,7 @@ session_free(gpointer p)
     g_free(s->cert_issuer_der);
     g_free(s->cert_subject);
     g_free(s->record_serial);
+    g_free(s->itl_tvs_serial);
     g_free(s);
 }
 
@@ -209,6 +323,9 @@ phone_free(gpointer p)
     g_ptr_array_free(ph->files, TRUE);
     g_ptr_array_free(ph->sessions, TRUE);
     g_ptr_array_free(ph->exchanges, TRUE);
+    if (ph->consequences)
+        g_ptr_array_free(ph->consequences, TRUE);
+    g_free(ph->outcome_summary);
     g_free(ph->ip);
     g_free(ph->model);
     g_free(ph);
@@ -253,6 +370,7 @@ sbd_checks_reset(void)
         g_hash_table_destroy(st.sessions);
         g_hash_table_destroy(st.tls13);
         g_hash_table_destroy(st.names);
+        g_hash_table_destroy(st.hellos);
         g_ptr_array_free(st.findings, TRUE);
         g_ptr_array_free(st.phones, TRUE);
     }
@@ -263,6 +381,7 @@ sbd_checks_reset(void)
     st.sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     st.tls13 = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     st.names = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, name_free);
+    st.hellos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     st.findings = g_ptr_array_new_with_free_func(finding_free);
 }
 
@@ -365,12 +484,19 @@ view_for(guint32 frame, sbd_phone *ph)
         v = g_new0(sbd_frame_view, 1);
         g_hash_table_insert(st.frames, GUINT_TO_POINTER(frame), v);
     }
-    if (ph)
+    if (!v->has_ts && frame == st.frame && st.has_ts) {
+        v->has_ts = TRUE;
+        v->abs_ts = st.ts;
+    }
+    if (ph) {
         v->phone = ph;
+        if (frame > ph->last_frame)
+            ph->last_frame = frame;
+    }
     return v;
 }
 
-static void
+static sbd_finding *
 add_finding(sbd_finding_code code, guint32 frame, guint32 related, sbd_phone *ph, char *detail)
 {
     sbd_finding *f = g_new0(sbd_finding, 1);
@@ -386,6 +512,16 @@ add_finding(sbd_finding_code code, guint32 frame, guint32 related, sbd_phone *ph
     if (!v->findings)
         v->findings = g_ptr_array_new();
     g_ptr_array_add(v->findings, f);
+    return f;
+}
+
+/* A finding reached from sizes or next steps, not from decoded content. */
+static sbd_finding *
+add_inferred(sbd_finding_code code, guint32 frame, guint32 related, sbd_phone *ph, char *detail)
+{
+    sbd_finding *f = add_finding(code, frame, related, ph, detail);
+    f->certainty = SBD_INFERRED;
+    return f;
 }
 
 static gboolean
@@ -411,6 +547,22 @@ room(GPtrArray *a, const char *what)
 }
 
 /* ---- trust lists ------------------------------------------------------------ */
+
+static void infer_acceptance(sbd_phone *ph, const sbd_file *newf);
+
+/* The phone's file at `frame`, or NULL. */
+static const sbd_file *
+file_at(const sbd_phone *ph, guint32 frame)
+{
+    guint i;
+
+    for (i = ph->files->len; i-- > 0;) {
+        const sbd_file *f = g_ptr_array_index(ph->files, i);
+        if (f->frame == frame)
+            return f;
+    }
+    return NULL;
+}
 
 static gboolean
 is_trust_list(const sbd_file *f)
@@ -444,8 +596,12 @@ accepted_by(const sbd_file *f, guint32 frame)
         return FALSE;
     if (f->trust == SBD_TRUST_FIRST || f->trust == SBD_TRUST_YES)
         return TRUE;
-    return f->trust == SBD_TRUST_NO && f->tvs && f->tvs->answered && f->tvs->status == 0 &&
-           f->tvs->resp_frame < frame;
+    if (f->trust != SBD_TRUST_NO)
+        return FALSE;
+    /* A decoded answer decides; an inference only where none was decoded. */
+    if (f->tvs && f->tvs->answered)
+        return f->tvs->status == 0 && f->tvs->resp_frame < frame;
+    return f->accepted && f->accepted_frame <= frame;
 }
 
 /* Latest list of a type (UNKNOWN = any) the phone accepted before `frame`. */
@@ -534,6 +690,11 @@ copy_file(guint32 frame, const char *server, const ciscotl_tap_info *ti)
         }
     }
     f->blank_itl = ti->blank_itl;
+    f->abs_ts = now_ts();
+    if (ti->complete)
+        memcpy(f->sha1, ti->sha1, sizeof f->sha1);
+    f->has_build_time = ti->has_build_time;
+    f->build_time = ti->build_time;
     return f;
 }
 
@@ -594,6 +755,7 @@ sbd_checks_file(guint32 frame, const char *client, const char *server, const cis
     if (!ph || !ti || !room(ph->files, "files per phone (" G_STRINGIFY(SBD_MAX_ITEMS) ")"))
         return;
     f = copy_file(frame, server, ti);
+    infer_acceptance(ph, f);            /* what this download says of the lists before it */
     g_ptr_array_add(ph->files, f);
     v = view_for(frame, ph);
     v->file = f;
@@ -642,6 +804,22 @@ session_key(const char *client, const char *client_port, const char *server, uns
     return g_strdup_printf("%s:%s>%s:%u", client, client_port ? client_port : "", server, port);
 }
 
+/* The ITL's TVS record shown beside the server's certificate. */
+static void
+itl_tvs_show(sbd_session *s, const sbd_record *r)
+{
+    g_free(s->itl_tvs_serial);
+    s->itl_tvs_serial = g_memdup2(r->serial, r->serial_len);
+    s->itl_tvs_serial_len = r->serial_len;
+    s->has_itl_tvs_sha1 = TRUE;
+    if (r->has_cert)
+        memcpy(s->itl_tvs_sha1, r->cert_sha1, 20);
+    else if (r->cert_hash && r->cert_hash_len == 20)
+        memcpy(s->itl_tvs_sha1, r->cert_hash, 20);
+    else
+        s->has_itl_tvs_sha1 = FALSE;
+}
+
 static void
 compare_with_itl(sbd_phone *ph, sbd_session *s, const sbd_file *itl)
 {
@@ -653,14 +831,21 @@ compare_with_itl(sbd_phone *ph, sbd_session *s, const sbd_file *itl)
     g_free(s->record_serial);
     s->record_serial = NULL;
     s->record_serial_len = 0;
+    g_free(s->itl_tvs_serial);
+    s->itl_tvs_serial = NULL;
+    s->itl_tvs_serial_len = 0;
+    s->has_itl_tvs_sha1 = FALSE;
     for (i = 0; i < itl->n_recs; i++) {
         const sbd_record *r = &itl->recs[i];
         gboolean same;
         if (!r->has_role || r->role != SBD_ROLE_TVS || r->blank || !r->serial)
             continue;
+        if (!any_tvs)
+            itl_tvs_show(s, r);         /* the first one, until one is compared */
         any_tvs = TRUE;
         if (!bytes_equal_magnitude(r->serial, r->serial_len, s->cert_serial, s->cert_serial_len))
             continue;
+        itl_tvs_show(s, r);
         if (r->cert_issuer_der && s->cert_issuer_der &&
             (r->cert_issuer_len != s->cert_issuer_len ||
              memcmp(r->cert_issuer_der, s->cert_issuer_der, r->cert_issuer_len) != 0))
@@ -721,6 +906,12 @@ session_verdict_findings(sbd_phone *ph, sbd_session *s)
         add_finding(SBD_F_CERT_HIDDEN, s->frame, 0, ph,
                     g_strdup_printf("TLS 1.3 session to TVS %s:%u without keys", s->server, s->port));
         break;
+    case SBD_TVS_ITL_REJECTED:
+        add_finding(SBD_F_TVS_ITL_REJECTED, s->frame, s->itl_frame, ph,
+                    g_strdup_printf("session to TVS %s:%u (certificate serial %s): the ITL the phone downloaded "
+                                    "in frame %u failed its signature and no earlier ITL of the phone is in "
+                                    "the input", s->server, s->port, cs ? cs : "?", s->itl_frame));
+        break;
     default:
         break;
     }
@@ -743,6 +934,18 @@ session_for(sbd_phone *ph, const char *key, guint32 frame, const char *server, u
     s->port = port;
     s->client_port = g_strdup(client_port);
     s->tls13 = g_hash_table_contains(st.tls13, key);
+    s->first_frame = frame;
+    s->abs_ts = now_ts();
+    {
+        sbd_hello *h = g_hash_table_lookup(st.hellos, key);
+        if (h) {
+            s->tls_version = h->version;
+            s->cipher_suite = h->cipher;
+            s->has_cipher = TRUE;
+            s->encrypt_then_mac = h->etm;
+            g_hash_table_remove(st.hellos, key);
+        }
+    }
     g_ptr_array_add(ph->sessions, s);
     g_hash_table_insert(st.sessions, g_strdup(key), s);
     return s;
@@ -758,15 +961,35 @@ sbd_checks_tls_hello13(const char *client, const char *client_port, const char *
         cap_hit("TLS 1.3 sessions to TVS (" G_STRINGIFY(SBD_MAX_TLS13) ")");
 }
 
+/* The latest ITL before `frame` that failed its own signature, or NULL. */
+static sbd_file *
+rejected_itl_before(sbd_phone *ph, guint32 frame)
+{
+    guint i;
+
+    for (i = ph->files->len; i-- > 0;) {
+        sbd_file *f = g_ptr_array_index(ph->files, i);
+        if (f->frame < frame && f->type == CISCOTL_TYPE_ITL && signature_rejected(f))
+            return f;
+    }
+    return NULL;
+}
+
 static void
 evaluate_session(sbd_phone *ph, sbd_session *s)
 {
     sbd_file *itl = latest_list(ph, CISCOTL_TYPE_ITL, s->frame, NULL);
+    sbd_file *bad = rejected_itl_before(ph, s->frame);
 
-    if (itl)
+    if (itl) {
         compare_with_itl(ph, s, itl);
-    else
+    } else if (bad) {
+        /* The phone holds no ITL: the one it got failed its signature. */
+        s->verdict = SBD_TVS_ITL_REJECTED;
+        s->itl_frame = bad->frame;
+    } else {
         s->verdict = SBD_TVS_NO_ITL;        /* may be revised by sbd_checks_finish */
+    }
 }
 
 void
@@ -832,7 +1055,272 @@ sbd_checks_tls_data(guint32 frame, const char *client, const char *client_port, 
     session_verdict_findings(ph, s);
 }
 
+/* ---- keyless evidence of TLS sessions to TVS ---------------------------------
+ *
+ * What a capture without keys still shows of a session: the ServerHello's
+ * version and cipher suite, each record's content type and length, alerts
+ * sent before encryption starts (and who sent them), whether the phone
+ * finished the handshake.  From the record lengths and the cipher, the
+ * plaintext length of each TVS message (sbd-tls-size.c), and from that
+ * whether an answer is status-only ("invalid") or carries more ("valid").
+ * A TVS message decoded with keys always wins over these inferences.
+ */
+
+static sbd_session *
+tls_session_lookup(const char *client, const char *client_port, const char *server, unsigned port)
+{
+    char *key = session_key(client, client_port, server, port);
+    sbd_session *s = g_hash_table_lookup(st.sessions, key);
+
+    g_free(key);
+    return s;
+}
+
+void
+sbd_checks_tls_hello(guint32 frame, const char *client, const char *client_port, const char *server,
+                     unsigned port, unsigned version, unsigned cipher_suite, gboolean encrypt_then_mac)
+{
+    sbd_session *s;
+    char *key;
+    sbd_hello *h;
+
+    ensure_state();
+    st.frame = frame;
+    s = tls_session_lookup(client, client_port, server, port);
+    if (s) {
+        if (!s->has_cipher) {
+            s->tls_version = (guint16)version;
+            s->cipher_suite = (guint16)cipher_suite;
+            s->has_cipher = TRUE;
+            s->encrypt_then_mac = encrypt_then_mac;
+        }
+        return;
+    }
+    if (g_hash_table_size(st.hellos) >= SBD_MAX_HELLOS) {
+        cap_hit("ServerHellos of TVS sessions (" G_STRINGIFY(SBD_MAX_HELLOS) ")");
+        return;
+    }
+    key = session_key(client, client_port, server, port);
+    h = g_new0(sbd_hello, 1);
+    h->version = (guint16)version;
+    h->cipher = (guint16)cipher_suite;
+    h->etm = encrypt_then_mac;
+    g_hash_table_replace(st.hellos, key, h);
+}
+
+/* Plaintext length range of an application-data record of `s` (the
+ * sender's usual padding: sbd-tls-size.h); FALSE when unknown. */
+static gboolean
+record_plaintext(const sbd_session *s, unsigned length, guint32 *min, guint32 *max)
+{
+    sbd_tls_size z;
+
+    if (!s->has_cipher || !sbd_tls_plaintext_size(s->tls_version, s->cipher_suite, s->encrypt_then_mac,
+                                                  length, &z))
+        return FALSE;
+    *min = z.likely_min;
+    *max = z.likely_max;
+    return TRUE;
+}
+
+static gboolean
+is_tls13(const sbd_session *s)
+{
+    return s->tls_version == SBD_TLS_V13 || s->tls13;
+}
+
+static sbd_answer_kind
+answer_kind(guint32 min, guint32 max)
+{
+    switch (sbd_tvs_answer_classify(min, max)) {
+    case SBD_TVS_ANSWER_STATUS_ONLY: return SBD_ANSWER_STATUS_ONLY;
+    case SBD_TVS_ANSWER_NOT_STATUS_ONLY:
+    case SBD_TVS_ANSWER_WITH_CERT: return SBD_ANSWER_VALID;
+    default: return SBD_ANSWER_UNKNOWN;
+    }
+}
+
+void
+sbd_checks_tls_record(guint32 frame, const char *client, const char *client_port, const char *server,
+                      unsigned port, gboolean from_server, unsigned content_type, unsigned length)
+{
+    sbd_session *s;
+    sbd_phone *ph;
+    guint32 min = 0, max = 0;
+    gboolean sized;
+
+    ensure_state();
+    st.frame = frame;
+    s = tls_session_lookup(client, client_port, server, port);
+    if (!s)
+        return;
+    ph = phone_for(client);
+    if (!ph)
+        return;
+    if (content_type == 20 && !from_server && !is_tls13(s) && !s->handshake_done) {
+        /* TLS 1.2: the phone's ChangeCipherSpec comes after it checked the
+         * server's certificate (RFC 5246 7.3): it accepted TVS. */
+        s->handshake_done = TRUE;
+        s->handshake_certainty = SBD_SEEN;
+        s->handshake_frame = frame;
+        view_for(frame, NULL);              /* its time */
+        return;
+    }
+    if (content_type != 23)
+        return;
+    sized = record_plaintext(s, length, &min, &max);
+    if (!from_server) {
+        s->client_app_records++;
+        if (is_tls13(s) && s->client_app_records == 1) {
+            /* The phone's first encrypted record: its Finished (RFC 8446
+             * 4.4.4, 32 or 48 bytes + 4), or an alert (2 bytes) when it
+             * rejects the server's certificate. */
+            if (sized && max <= 2) {
+                if (!s->alert) {
+                    s->alert = TRUE;
+                    s->alert_by_phone = TRUE;
+                    s->alert_encrypted = TRUE;
+                    s->alert_level = 2;
+                    s->alert_frame = frame;
+                    s->alert_ts = now_ts();
+                    view_for(frame, ph)->tls_session = s;
+                }
+            } else {
+                s->handshake_done = TRUE;
+                s->handshake_certainty = SBD_INFERRED;
+                s->handshake_frame = frame;
+                view_for(frame, NULL);
+            }
+            return;
+        }
+        if (!s->handshake_done) {
+            s->handshake_done = TRUE;       /* application data: handshake over */
+            s->handshake_certainty = SBD_INFERRED;
+            s->handshake_frame = frame;
+        }
+        view_for(frame, NULL);              /* the request's time */
+        if (sized && max <= 2)
+            return;                         /* an alert (TLS 1.3 close_notify) */
+        if (s->n_tx >= SBD_MAX_TLS_EXCHANGES) {
+            cap_hit("TVS requests per TLS session (" G_STRINGIFY(SBD_MAX_TLS_EXCHANGES) ")");
+            return;
+        }
+        memset(&s->tx[s->n_tx], 0, sizeof s->tx[0]);
+        s->tx[s->n_tx].req_frame = frame;
+        s->tx[s->n_tx].req_len = length;
+        s->tx[s->n_tx].req_ts = now_ts();
+        s->n_tx++;
+        return;
+    }
+    s->server_app_records++;
+    if (sized && max <= 2 && is_tls13(s) && s->handshake_done && !s->alert &&
+        (!s->n_tx || !s->tx[s->n_tx - 1].resp_frame)) {
+        /* TLS 1.3: a 2-byte record from TVS after the phone's Finished and
+         * before any answer: an alert (RFC 8446 6), its description
+         * encrypted; a close_notify after an answer is not this. */
+        s->alert = TRUE;
+        s->alert_by_phone = FALSE;
+        s->alert_encrypted = TRUE;
+        s->alert_level = 2;
+        s->alert_frame = frame;
+        s->alert_ts = now_ts();
+        view_for(frame, ph)->tls_session = s;
+        return;
+    }
+    /* The server's records before the phone's first request are handshake
+     * (TLS 1.3) or session tickets; its last record after a request, before
+     * the next one, is the answer (tickets come before it: sbd-tls-size.h). */
+    if (!s->n_tx || (sized && max <= 2))
+        return;
+    {
+        sbd_tls_exchange *x = &s->tx[s->n_tx - 1];
+        x->resp_frame = frame;
+        x->resp_len = length;
+        x->resp_ts = now_ts();
+        x->resp_min = sized ? min : 0;
+        x->resp_max = sized ? max : 0;
+        x->kind = sized ? answer_kind(min, max) : SBD_ANSWER_UNKNOWN;
+        if (x->kind == SBD_ANSWER_UNKNOWN && sized && max < SBD_TVS_QUERY_CERT_MIN &&
+            sbd_tvs_answer_classify(min, max) == SBD_TVS_ANSWER_AMBIGUOUS) {
+            /* A request too short to carry a certificate is a query
+             * (formats.md 6.3: subject, issuer, serial), whose valid answer
+             * carries one: an answer too short for that is a status. */
+            guint32 qmin, qmax;
+            if (record_plaintext(s, x->req_len, &qmin, &qmax) &&
+                qmax < SBD_TVS_HEADER_LEN + 3 + SBD_TVS_CERT_MIN)
+                x->kind = SBD_ANSWER_STATUS_ONLY;
+        }
+        view_for(frame, ph)->tls_session = s;
+    }
+}
+
+void
+sbd_checks_tls_alert(guint32 frame, const char *client, const char *client_port, const char *server,
+                     unsigned port, gboolean from_server, unsigned level, unsigned description)
+{
+    sbd_session *s;
+    sbd_phone *ph;
+
+    ensure_state();
+    st.frame = frame;
+    /* close_notify (and warnings) end a session, they do not reject it;
+     * the first fatal alert counts. */
+    if (description == 0 || level != 2)
+        return;
+    s = tls_session_lookup(client, client_port, server, port);
+    ph = phone_for(client);
+    if (!ph)
+        return;
+    if (!s) {
+        /* An alert before any certificate (no shared cipher, ...). */
+        char *key = session_key(client, client_port, server, port);
+        s = session_for(ph, key, frame, server, port, client_port);
+        g_free(key);
+        if (!s)
+            return;
+        view_for(frame, ph);
+    }
+    if (s->alert)
+        return;
+    s->alert = TRUE;
+    s->alert_by_phone = !from_server;
+    s->alert_encrypted = FALSE;
+    s->alert_level = (guint8)level;
+    s->alert_desc = (guint8)description;
+    s->alert_frame = frame;
+    s->alert_ts = now_ts();
+    view_for(frame, ph)->tls_session = s;
+}
+
+void
+sbd_checks_tcp_reset(guint32 frame, const char *client, const char *client_port, const char *server,
+                     unsigned port, gboolean from_server)
+{
+    sbd_session *s;
+    sbd_phone *ph;
+
+    ensure_state();
+    st.frame = frame;
+    s = tls_session_lookup(client, client_port, server, port);
+    if (!s || s->reset_frame)
+        return;
+    ph = phone_for(client);
+    if (!ph)
+        return;
+    s->reset_frame = frame;
+    s->reset_by_server = from_server;
+    view_for(frame, ph)->tls_session = s;
+}
+
 /* ---- TVS messages ----------------------------------------------------------- */
+
+/* The TVS server of the phone's latest session, NULL if none. */
+static const char *
+tvs_server_of(const sbd_phone *ph)
+{
+    return ph->sessions->len ? ((const sbd_session *)g_ptr_array_index(ph->sessions, ph->sessions->len - 1))->server
+                             : NULL;
+}
 
 static sbd_exchange *
 open_exchange(sbd_phone *ph, guint32 frame, const tvs_tap_info *ti)
@@ -884,17 +1372,25 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
     else if (ti->command == TVS_CMD_VERIFY_RESPONSE || ti->command == TVS_CMD_QUERY_RESPONSE)
         ph->partial[1].start_frame = 0;
 
+    /* The phone's latest TLS session to TVS carries it: decoded, so what
+     * its record sizes suggest no longer counts. */
+    if (ph->sessions->len)
+        ((sbd_session *)g_ptr_array_index(ph->sessions, ph->sessions->len - 1))->decoded = TRUE;
+
     if (ti->command == TVS_CMD_VERIFY_REQUEST || ti->command == TVS_CMD_QUERY_REQUEST) {
         sbd_exchange *x = open_exchange(ph, frame, ti);
         if (!x)
             return;
+        x->req_ts = now_ts();
         view_for(frame, ph)->exchange = x;
         /* Is it about the signer of a list the phone could not trust? */
         for (i = ph->files->len; i-- > 0;) {
             sbd_file *f = g_ptr_array_index(ph->files, i);
             if (f->frame < frame && f->trust == SBD_TRUST_NO && !f->tvs &&
-                bytes_equal_magnitude(f->signer_serial, f->signer_serial_len, x->serial, x->serial_len))
+                bytes_equal_magnitude(f->signer_serial, f->signer_serial_len, x->serial, x->serial_len)) {
                 f->tvs = x;
+                x->for_list = TRUE;
+            }
         }
         return;
     }
@@ -914,6 +1410,7 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
             return;
         x->answered = TRUE;
         x->resp_frame = frame;
+        x->resp_ts = now_ts();
         x->status = ti->has_status ? ti->status : SBD_TVS_NO_STATUS;
         x->has_roles = ti->has_roles;
         x->n_roles = MIN(ti->n_roles, TVS_MAX_TAP_ROLES);
@@ -936,7 +1433,28 @@ sbd_checks_tvs(guint32 frame, const char *client, const tvs_tap_info *ti)
                                          "subject, issuer or serial)", cmd, what, x->req_frame);
             else
                 detail = g_strdup_printf("TVS %s answered %s (its request was not seen)", cmd, what);
-            add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph, detail);
+            if (x->for_list) {
+                /* The clusters by role: the one whose TVS answered (the
+                 * phone's current one) and the one whose list needed it. */
+                const sbd_file *lf = NULL;
+                for (i = 0; i < ph->files->len && !lf; i++) {
+                    const sbd_file *f = g_ptr_array_index(ph->files, i);
+                    if (f->tvs == x)
+                        lf = f;
+                }
+                if (lf) {
+                    char *d2 = g_strdup_printf("%s; it signs %s %s from %s (frame %u): import that "
+                                               "certificate into the cluster whose TVS answered (%s)",
+                                               detail, ciscotl_file_type_str(lf->type), lf->name,
+                                               lf->server ? lf->server : "?", lf->frame,
+                                               tvs_server_of(ph) ? tvs_server_of(ph) : "?");
+                    g_free(detail);
+                    detail = d2;
+                }
+                add_finding(SBD_F_TVS_INVALID, frame, x->req_frame, ph, detail);
+            } else {
+                add_finding(SBD_F_TVS_INVALID_SERVICE, frame, x->req_frame, ph, detail);
+            }
             g_free(what);
             g_free(sn);
         }
@@ -953,6 +1471,8 @@ sbd_checks_tvs_partial(guint32 frame, const char *client, const tvs_partial_info
     ph = phone_for(client);
     if (!ph || !pi || !pi->start_frame)
         return;
+    if (pi->start_frame == frame)
+        view_for(frame, NULL);          /* its time, for the finding */
     ph->partial[pi->to_server ? 0 : 1] = *pi;
 }
 
@@ -984,7 +1504,455 @@ partial_findings(sbd_phone *ph)
     }
 }
 
+/* ---- what the phone did with a list it could not trust ---------------------- */
+
+/* Did the phone abort a TLS handshake with TVS after list `f` (and before
+ * `before`)?  Returns that session, or NULL. */
+static const sbd_session *
+tvs_rejected_after(const sbd_phone *ph, const sbd_file *f, guint32 before)
+{
+    guint i;
+
+    for (i = 0; i < ph->sessions->len; i++) {
+        const sbd_session *s = g_ptr_array_index(ph->sessions, i);
+        if (s->first_frame > f->frame && s->first_frame < before && s->alert && s->alert_by_phone &&
+            !s->handshake_done)
+            return s;
+    }
+    return NULL;
+}
+
+/* Did an encrypted TLS session to TVS (never decoded) follow list `f`
+ * before `before`?  Its answers' kinds, from their sizes: status-only if
+ * any answer is, else valid if any is; *px the deciding answer. */
+static gboolean
+encrypted_session_after(const sbd_phone *ph, const sbd_file *f, guint32 before, sbd_answer_kind *kind,
+                        const sbd_session **ps, const sbd_tls_exchange **px)
+{
+    guint i, j;
+    gboolean any = FALSE;
+
+    *kind = SBD_ANSWER_UNKNOWN;
+    *ps = NULL;
+    *px = NULL;
+    for (i = 0; i < ph->sessions->len; i++) {
+        const sbd_session *s = g_ptr_array_index(ph->sessions, i);
+        if (s->first_frame <= f->frame || s->first_frame >= before || s->decoded || !s->handshake_done ||
+            s->alert || (s->reset_frame && s->reset_by_server))
+            continue;
+        any = TRUE;
+        if (!*ps)
+            *ps = s;
+        for (j = 0; j < s->n_tx; j++) {
+            const sbd_tls_exchange *x = &s->tx[j];
+            if (!x->resp_frame || x->resp_frame >= before)
+                continue;
+            if (x->kind == SBD_ANSWER_STATUS_ONLY && *kind != SBD_ANSWER_STATUS_ONLY) {
+                *kind = SBD_ANSWER_STATUS_ONLY;
+                *ps = s;
+                *px = x;
+            } else if (x->kind == SBD_ANSWER_VALID && *kind == SBD_ANSWER_UNKNOWN) {
+                *kind = SBD_ANSWER_VALID;
+                *ps = s;
+                *px = x;
+            }
+        }
+    }
+    return any;
+}
+
+/* Keyless acceptance of the lists the phone could not trust, from what
+ * followed them (never over a decoded TVS answer or a plaintext alert):
+ * a TVS answer with more than a status means TVS vouched for the signer;
+ * downloading the new cluster's next file (its ITL, a signed config) means
+ * the phone took the list; asking for the same list again, or going back
+ * to the old cluster's server, means it did not.  `newf` is the file
+ * arriving now (NULL at the end of the capture). */
+static void
+infer_acceptance(sbd_phone *ph, const sbd_file *newf)
+{
+    guint32 before = newf ? newf->frame : G_MAXUINT32;
+    guint i;
+
+    for (i = 0; i < ph->files->len; i++) {
+        sbd_file *f = g_ptr_array_index(ph->files, i);
+        sbd_answer_kind kind;
+        const sbd_session *s;
+        const sbd_tls_exchange *x;
+        const sbd_file *prev;
+
+        if (f == newf || f->frame >= before || f->trust != SBD_TRUST_NO || f->accepted ||
+            f->rejected_next_frame || (f->tvs && f->tvs->answered) || signature_rejected(f))
+            continue;
+        if (tvs_rejected_after(ph, f, before))
+            continue;
+        encrypted_session_after(ph, f, before, &kind, &s, &x);
+        if (kind == SBD_ANSWER_STATUS_ONLY)
+            continue;
+        if (kind == SBD_ANSWER_VALID) {
+            f->accepted = TRUE;
+            f->accepted_certainty = SBD_INFERRED;
+            f->accepted_frame = x->resp_frame;
+            f->accepted_how = "a TVS answer with more than a status (told from its size)";
+            continue;
+        }
+        if (!newf || !newf->server || !f->server)
+            continue;
+        if (strcmp(newf->server, f->server) == 0 && strcmp(newf->name, f->name) != 0) {
+            f->accepted = TRUE;
+            f->accepted_certainty = SBD_INFERRED;
+            f->accepted_frame = newf->frame;
+            f->accepted_how = "the phone went on to download the new cluster's next file";
+        } else if (strcmp(newf->name, f->name) == 0 && strcmp(newf->server, f->server) == 0 &&
+                   f->has_md5 && newf->has_md5 && memcmp(newf->md5, f->md5, 16) == 0) {
+            f->rejected_next_frame = newf->frame;       /* asked for it again */
+        } else if ((prev = f->prev_frame ? file_at(ph, f->prev_frame) : NULL) && prev->server &&
+                   strcmp(newf->server, prev->server) == 0 && strcmp(newf->server, f->server) != 0) {
+            f->rejected_next_frame = newf->frame;       /* back to the old cluster */
+        }
+    }
+}
+
 /* ---- conclusions ------------------------------------------------------------ */
+
+static void
+session_fate_findings(sbd_phone *ph, sbd_session *s)
+{
+    char *cmp = NULL, *cs, *rs;
+    gboolean answered = FALSE;
+    unsigned k;
+
+    for (k = 0; k < s->n_tx; k++)
+        if (s->tx[k].resp_frame)
+            answered = TRUE;
+    if (s->reset_frame && s->reset_by_server && !answered && !s->alert) {
+        /* TVS dropped the connection: no answer reached the phone. */
+        add_finding(SBD_F_TVS_RESET, s->reset_frame, s->frame, ph,
+                    g_strdup_printf("TVS %s:%u reset the connection in frame %u %s", s->server, s->port,
+                                    s->reset_frame,
+                                    s->n_tx ? "after the phone's request, without answering"
+                                    : s->handshake_done ? "after the phone finished the handshake, before any request"
+                                                        : "during the handshake"));
+        return;
+    }
+    if (!s->alert || (s->alert_by_phone && s->handshake_done) || (!s->alert_by_phone && answered))
+        return;
+    cs = s->cert_serial ? hex(s->cert_serial, s->cert_serial_len) : g_strdup("?");
+    rs = s->itl_tvs_serial ? hex(s->itl_tvs_serial, s->itl_tvs_serial_len) : NULL;
+    switch (s->verdict) {
+    case SBD_TVS_SERIAL_MISMATCH:
+        cmp = g_strdup_printf("its certificate (serial %s) is not in the TVS records of the ITL in frame %u "
+                              "(TVS record serial %s)", cs, s->itl_frame, rs ? rs : "?");
+        break;
+    case SBD_TVS_HASH_MISMATCH:
+        cmp = g_strdup_printf("its certificate (serial %s) has the serial of the ITL's TVS record (frame %u) "
+                              "but other content", cs, s->itl_frame);
+        break;
+    case SBD_TVS_MATCH:
+        cmp = g_strdup_printf("its certificate (serial %s) matches the ITL in frame %u, so the phone "
+                              "rejected something else (its own certificate, the TLS parameters)", cs,
+                              s->itl_frame);
+        break;
+    case SBD_TVS_CERT_HIDDEN:
+        cmp = g_strdup("its certificate is encrypted (TLS 1.3): give the keys to compare it with the ITL");
+        break;
+    default:
+        cmp = g_strdup_printf("verdict of the certificate check: %s", sbd_tvs_verdict_str(s->verdict));
+        break;
+    }
+    if (s->alert_by_phone) {
+        char *al = s->alert_encrypted
+                       ? g_strdup("an encrypted alert (a 2-byte record, told from its size)")
+                       : g_strdup_printf("a fatal alert %s (%u)", sbd_tls_alert_str(s->alert_desc), s->alert_desc);
+        sbd_finding *f = add_finding(SBD_F_TVS_REJECTED, s->alert_frame, s->frame, ph,
+                                     g_strdup_printf("the phone ended the handshake with TVS %s:%u by %s in "
+                                                     "frame %u: %s", s->server, s->port, al, s->alert_frame, cmp));
+        f->certainty = s->alert_encrypted ? SBD_INFERRED : SBD_SEEN;
+        g_free(al);
+    } else {
+        sbd_finding *f = add_finding(SBD_F_TVS_SERVER_ALERT, s->alert_frame, s->frame, ph,
+            s->alert_encrypted
+                ? g_strdup_printf("TVS %s:%u sent an encrypted alert (a 2-byte record, told from its size) in "
+                                  "frame %u, before any answer", s->server, s->port, s->alert_frame)
+                : g_strdup_printf("TVS %s:%u sent a fatal alert %s (%u) in frame %u, before any answer",
+                                  s->server, s->port, sbd_tls_alert_str(s->alert_desc), s->alert_desc,
+                                  s->alert_frame));
+        f->certainty = s->alert_encrypted ? SBD_INFERRED : SBD_SEEN;
+    }
+    g_free(cmp);
+    g_free(cs);
+    g_free(rs);
+}
+
+/* Size of an inferred answer, for a detail. */
+static char *
+answer_size_text(const sbd_session *s, const sbd_tls_exchange *x)
+{
+    const sbd_tls_suite *su = s->has_cipher ? sbd_tls_suite_lookup(s->cipher_suite) : NULL;
+    char *pt = x->resp_min == x->resp_max ? g_strdup_printf("%u", x->resp_min)
+                                          : g_strdup_printf("%u-%u", x->resp_min, x->resp_max);
+    char *r = g_strdup_printf("a TLS record of %u bytes in frame %u, %s bytes of plaintext with %s",
+                              x->resp_len, x->resp_frame, pt, su ? su->name : "its cipher suite");
+    g_free(pt);
+    return r;
+}
+
+/* What became of each list the phone could not trust with its earlier
+ * lists (formats.md 6.1, TAC 213407: it asks TVS about the new signer). */
+static void
+untrusted_list_findings(sbd_phone *ph)
+{
+    guint i;
+
+    for (i = 0; i < ph->files->len; i++) {
+        sbd_file *f = g_ptr_array_index(ph->files, i);
+        char *sn;
+        sbd_answer_kind kind;
+        const sbd_session *s;
+        const sbd_tls_exchange *x;
+        gboolean followed;
+
+        if (f->trust != SBD_TRUST_NO || f->accepted || signature_rejected(f))
+            continue;
+        if (f->tvs && f->tvs->answered && f->tvs->status == 0)
+            continue;                       /* TVS vouched (decoded) */
+        if (f->tvs && f->tvs->answered)
+            continue;                       /* decoded invalid: tvs-invalid, at the answer */
+        sn = f->signer_serial ? hex(f->signer_serial, f->signer_serial_len) : g_strdup("?");
+        followed = encrypted_session_after(ph, f, G_MAXUINT32, &kind, &s, &x);
+        if (!f->tvs && followed && kind == SBD_ANSWER_STATUS_ONLY) {
+            char *sz = answer_size_text(s, x);
+            add_inferred(SBD_F_TVS_INVALID, x->resp_frame, f->frame, ph,
+                         g_strdup_printf("TVS %s answered with a status only (%s), after %s %s signed by %s "
+                                         "(serial %s) from %s in frame %u: TVS does not know that signer; "
+                                         "import it into the cluster of TVS %s", s->server, sz,
+                                         ciscotl_file_type_str(f->type), f->name,
+                                         f->signer_name ? f->signer_name : "?", sn,
+                                         f->server ? f->server : "?", f->frame, s->server));
+            g_free(sz);
+        } else if (!f->tvs && followed && f->rejected_next_frame) {
+            add_inferred(SBD_F_TVS_INVALID, f->rejected_next_frame, f->frame, ph,
+                         g_strdup_printf("%s %s signed by %s (serial %s): after an encrypted TVS session the "
+                                         "phone asked again for the list or went back to the old cluster "
+                                         "(frame %u): TVS did not vouch for the signer",
+                                         ciscotl_file_type_str(f->type), f->name,
+                                         f->signer_name ? f->signer_name : "?", sn, f->rejected_next_frame));
+        } else if (!f->tvs && followed) {
+            /* Undecided: the outcome says what would settle it. */
+        } else {
+            add_finding(SBD_F_SIGNER_UNTRUSTED_NO_TVS, f->frame, f->prev_frame, ph,
+                        g_strdup_printf("%s %s signed by %s (serial %s) is not trusted by the list "
+                                        "in frame %u; %s", ciscotl_file_type_str(f->type), f->name,
+                                        f->signer_name ? f->signer_name : "?", sn, f->prev_frame,
+                                        !f->tvs ? (tvs_rejected_after(ph, f, G_MAXUINT32)
+                                                       ? "the phone rejected the TVS certificate, so no TVS "
+                                                         "query about it followed"
+                                                       : "no TVS query about it followed")
+                                                : "the TVS query was not answered"));
+        }
+        g_free(sn);
+    }
+}
+
+/* The outcome rules: the first rule whose finding the phone has names the
+ * outcome and its root cause.  The order is the causal order of Cisco's
+ * procedures (TAC 213407 migration, TAC 214231 regeneration, formats.md
+ * 6.1): what the phone itself refused first, then what made it refuse. */
+static const struct {
+    sbd_finding_code root;
+    sbd_outcome status;
+} outcome_rules[] = {
+    /* The phone aborted the handshake with TVS: whatever else is wrong, it
+     * can verify nothing new through TVS (the certificate comparison is in
+     * the finding's detail). */
+    { SBD_F_TVS_REJECTED, SBD_OUTCOME_FAILED },
+    /* A rollback ITL while a CTL is in place: the new CTL still needs TVS,
+     * which the blank ITL takes away (TAC 213407: rollback does not help
+     * secure clusters). */
+    { SBD_F_BLANK_ITL_WITH_CTL, SBD_OUTCOME_FAILED },
+    /* CallManager/ITLRecovery and TVS replaced together (TAC 214231). */
+    { SBD_F_CM_TVS_REPLACED, SBD_OUTCOME_FAILED },
+    /* TVS did not vouch for the new signer: certificates not imported
+     * (TAC 213407). */
+    { SBD_F_TVS_INVALID, SBD_OUTCOME_FAILED },
+    /* TVS refused the phone. */
+    { SBD_F_TVS_SERVER_ALERT, SBD_OUTCOME_FAILED },
+    /* TVS dropped the connection before answering. */
+    { SBD_F_TVS_RESET, SBD_OUTCOME_FAILED },
+    /* A list that fails its own signature is refused, the old one kept. */
+    { SBD_F_LIST_BAD_SIGNATURE, SBD_OUTCOME_FAILED },
+    /* An untrusted signer and no TVS exchange at all. */
+    { SBD_F_SIGNER_UNTRUSTED_NO_TVS, SBD_OUTCOME_FAILED },
+    /* A signed config the phone's lists do not vouch for. */
+    { SBD_F_SGN_SIGNER_NOT_TRUSTED, SBD_OUTCOME_FAILED },
+    /* A TVS certificate that does not match the ITL, the handshake's fate
+     * not in the input: a phone checks it (formats.md 6.1) and refuses. */
+    { SBD_F_TVS_SERIAL_MISMATCH, SBD_OUTCOME_FAILED },
+    { SBD_F_TVS_HASH_MISMATCH, SBD_OUTCOME_FAILED },
+    /* TVS without the phone's ITL in the input: nothing to judge it by. */
+    { SBD_F_NO_ITL, SBD_OUTCOME_UNDETERMINED },
+    { SBD_F_TVS_ITL_REJECTED, SBD_OUTCOME_UNDETERMINED },
+};
+
+/* Causal rank of a consequence: what breaks a list first, then TVS, then
+ * what follows from both. */
+static int
+causal_rank(sbd_finding_code c)
+{
+    switch (c) {
+    case SBD_F_LIST_BAD_SIGNATURE: case SBD_F_BLANK_ITL_WITH_CTL: return 0;
+    case SBD_F_TVS_SERIAL_MISMATCH: case SBD_F_TVS_HASH_MISMATCH: case SBD_F_NO_TVS_RECORD:
+    case SBD_F_TVS_ITL_REJECTED: case SBD_F_NO_ITL: case SBD_F_CERT_HIDDEN: return 1;
+    case SBD_F_TVS_REJECTED: case SBD_F_TVS_SERVER_ALERT: case SBD_F_TVS_INVALID: case SBD_F_TVS_RESET: return 2;
+    case SBD_F_SIGNER_UNTRUSTED_NO_TVS: return 3;
+    case SBD_F_CM_TVS_REPLACED: return 4;
+    case SBD_F_SGN_SIGNER_NOT_TRUSTED: return 5;
+    default: return 6;
+    }
+}
+
+static gint
+consequence_cmp(gconstpointer a, gconstpointer b)
+{
+    const sbd_finding *x = *(const sbd_finding *const *)a, *y = *(const sbd_finding *const *)b;
+    int rx = causal_rank(x->code), ry = causal_rank(y->code);
+
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    return (int)x->code - (int)y->code;
+}
+
+static void
+decide_outcome(sbd_phone *ph)
+{
+    GPtrArray *mine = ph->consequences;     /* all of the phone's findings, for now */
+    sbd_finding *root = NULL;
+    guint r, i;
+    gboolean any_list = FALSE, migrated = FALSE, migrated_inferred = FALSE, tvs_inferred = FALSE;
+    gboolean undecided_list = FALSE;
+    const sbd_file *moved = NULL, *undecided = NULL;
+
+    guint32 accepted_at = 0;
+
+    /* A list the phone accepted later (a second attempt, after an
+     * administrator fixed TVS) outweighs the failed attempts before it. */
+    for (i = 0; i < ph->files->len; i++) {
+        const sbd_file *f = g_ptr_array_index(ph->files, i);
+        guint32 at = 0;
+        if (f->trust != SBD_TRUST_NO || signature_rejected(f))
+            continue;
+        if (f->tvs && f->tvs->answered)
+            at = f->tvs->status == 0 ? f->tvs->resp_frame : 0;
+        else if (f->accepted)
+            at = f->accepted_frame;
+        if (at > accepted_at)
+            accepted_at = at;
+    }
+    for (r = 0; r < G_N_ELEMENTS(outcome_rules) && !root; r++)
+        for (i = 0; i < mine->len && !root; i++) {
+            sbd_finding *f = g_ptr_array_index(mine, i);
+            if (f->frame < accepted_at &&
+                (f->code == SBD_F_TVS_INVALID || f->code == SBD_F_SIGNER_UNTRUSTED_NO_TVS ||
+                 f->code == SBD_F_TVS_REJECTED || f->code == SBD_F_TVS_SERVER_ALERT || f->code == SBD_F_TVS_RESET))
+                continue;                   /* an attempt that a later acceptance superseded */
+            if (f->code == outcome_rules[r].root) {
+                root = f;
+                ph->outcome = outcome_rules[r].status;
+            }
+        }
+    for (i = 0; i < ph->files->len; i++) {
+        const sbd_file *f = g_ptr_array_index(ph->files, i);
+        if (!is_trust_list(f))
+            continue;
+        any_list = TRUE;
+        if (f->trust != SBD_TRUST_NO || signature_rejected(f))
+            continue;
+        if (f->tvs && f->tvs->answered && f->tvs->status == 0) {
+            migrated = TRUE;
+            moved = f;
+        } else if (f->accepted && !(f->tvs && f->tvs->answered)) {
+            migrated = TRUE;
+            migrated_inferred = TRUE;
+            moved = f;
+        } else if ((!f->tvs || !f->tvs->answered) && f->frame >= accepted_at) {
+            undecided_list = TRUE;
+            if (!undecided)
+                undecided = f;
+        }
+    }
+    for (i = 0; i < ph->sessions->len; i++) {
+        const sbd_session *s = g_ptr_array_index(ph->sessions, i);
+        if (s->verdict == SBD_TVS_CERT_HIDDEN && s->handshake_done)
+            tvs_inferred = TRUE;            /* the phone went on: it accepted TVS */
+    }
+
+    if (root) {
+        ph->root_cause = root;
+        ph->outcome_certainty = root->certainty;
+        gboolean replaced = FALSE;
+        for (i = 0; i < mine->len; i++)
+            if (((sbd_finding *)g_ptr_array_index(mine, i))->code == SBD_F_CM_TVS_REPLACED)
+                replaced = TRUE;
+        ph->outcome_summary = g_strdup_printf("%s (%s, frame %u): %s%s", sbd_outcome_str(ph->outcome),
+                                              sbd_finding_describe(root->code)->name, root->frame, root->detail,
+                                              root->code == SBD_F_TVS_REJECTED && replaced
+                                                  ? "; the new ITL's signer is unknown to the phone too "
+                                                    "(CallManager and TVS replaced together): delete the ITL "
+                                                    "on the phone by hand"
+                                                  : "");
+    } else if (undecided_list) {
+        ph->outcome = SBD_OUTCOME_UNDETERMINED;
+        ph->outcome_certainty = SBD_INFERRED;
+        ph->outcome_summary = g_strdup_printf(
+            "undetermined: %s %s (frame %u) is signed by a certificate the phone's earlier lists do not hold, "
+            "and the encrypted TVS session after it does not tell whether TVS vouched for it; the TLS keys, "
+            "or a capture of what the phone downloads next, would settle it",
+            ciscotl_file_type_str(undecided->type), undecided->name, undecided->frame);
+    } else if (migrated) {
+        ph->outcome = SBD_OUTCOME_MIGRATED;
+        ph->outcome_certainty = migrated_inferred || tvs_inferred ? SBD_INFERRED : SBD_SEEN;
+        ph->outcome_summary = g_strdup_printf(
+            "migrated: the phone accepted %s %s from %s (frame %u), signed by %s, through %s",
+            ciscotl_file_type_str(moved->type), moved->name, moved->server ? moved->server : "?", moved->frame,
+            moved->signer_name ? moved->signer_name : "?",
+            moved->accepted && !(moved->tvs && moved->tvs->answered) ? moved->accepted_how
+                                                                    : "a valid TVS answer (decoded)");
+    } else if (any_list || ph->sessions->len) {
+        ph->outcome = SBD_OUTCOME_TRUSTED;
+        ph->outcome_certainty = tvs_inferred ? SBD_INFERRED : SBD_SEEN;
+        ph->outcome_summary = g_strdup(
+            tvs_inferred ? "trusted: its trust lists verify, and it went on after TVS's (encrypted) certificate, "
+                           "so it accepted TVS"
+            : ph->sessions->len ? "trusted: its trust lists verify and TVS's certificate matches its ITL"
+                                : "trusted: its trust lists verify (no TVS session in the input)");
+    } else {
+        ph->outcome = SBD_OUTCOME_UNDETERMINED;
+        ph->outcome_certainty = SBD_SEEN;
+        ph->outcome_summary = g_strdup("undetermined: no trust list or TLS session to TVS of this phone in the "
+                                       "input; a capture from the phone's boot would settle it");
+    }
+    /* Trusted or migrated with a warning: that warning is what to act on. */
+    if (!root && (ph->outcome == SBD_OUTCOME_TRUSTED || ph->outcome == SBD_OUTCOME_MIGRATED)) {
+        for (i = 0; i < mine->len; i++) {
+            sbd_finding *f = g_ptr_array_index(mine, i);
+            if (sbd_finding_describe(f->code)->severity == SBD_SEV_WARN &&
+                (!ph->root_cause || causal_rank(f->code) < causal_rank(ph->root_cause->code)))
+                ph->root_cause = f;
+        }
+        if (ph->root_cause) {
+            char *s2 = g_strdup_printf("%s; but %s (frame %u): %s", ph->outcome_summary,
+                                       sbd_finding_describe(ph->root_cause->code)->name, ph->root_cause->frame,
+                                       ph->root_cause->detail);
+            g_free(ph->outcome_summary);
+            ph->outcome_summary = s2;
+        }
+    }
+    if (ph->root_cause)
+        g_ptr_array_remove(mine, ph->root_cause);
+    g_ptr_array_sort(mine, consequence_cmp);
+}
 
 void
 sbd_checks_finish(void)
@@ -1001,6 +1969,7 @@ sbd_checks_finish(void)
         gboolean untrusted_signer = FALSE, tvs_mismatch = FALSE, blank_itl = FALSE, has_ctl = FALSE;
         guint32 untrusted_frame = 0, blank_frame = 0, mismatch_frame = 0, ctl_frame = 0, first_ctl = 0;
 
+        infer_acceptance(ph, NULL);
         /* Sessions with no earlier ITL: compare with a later one, marked. */
         for (i = 0; i < ph->sessions->len; i++) {
             sbd_session *s = g_ptr_array_index(ph->sessions, i);
@@ -1017,6 +1986,7 @@ sbd_checks_finish(void)
                     mismatch_frame = s->frame;
                 tvs_mismatch = TRUE;
             }
+            session_fate_findings(ph, s);
         }
         for (i = 0; i < ph->files->len; i++) {
             sbd_file *f = g_ptr_array_index(ph->files, i);
@@ -1031,28 +2001,18 @@ sbd_checks_finish(void)
                 blank_itl = TRUE;
                 blank_frame = f->frame;
             }
-            if (f->trust != SBD_TRUST_NO)
+            if (f->trust != SBD_TRUST_NO || f->accepted || (f->tvs && f->tvs->answered && f->tvs->status == 0))
                 continue;
             if (!untrusted_frame)
                 untrusted_frame = f->frame;
             untrusted_signer = TRUE;
-            if (!f->tvs || !f->tvs->answered || f->tvs->status != 0) {
-                char *sn = f->signer_serial ? hex(f->signer_serial, f->signer_serial_len) : g_strdup("?");
-                add_finding(SBD_F_SIGNER_UNTRUSTED_NO_TVS, f->frame, f->prev_frame, ph,
-                            g_strdup_printf("%s %s signed by %s (serial %s) is not trusted by the list "
-                                            "in frame %u; %s", ciscotl_file_type_str(f->type), f->name,
-                                            f->signer_name ? f->signer_name : "?", sn, f->prev_frame,
-                                            !f->tvs ? "no TVS query about it followed"
-                                            : !f->tvs->answered ? "the TVS query was not answered"
-                                                                : "TVS answered invalid"));
-                g_free(sn);
-            }
         }
+        untrusted_list_findings(ph);
         if (untrusted_signer && tvs_mismatch)
             add_finding(SBD_F_CM_TVS_REPLACED, untrusted_frame, mismatch_frame, ph,
                         g_strdup_printf("phone %s: new trust-list signer unknown (frame %u) and TVS certificate "
-                                        "mismatch (TVS session in frame %u)", ph->ip, untrusted_frame,
-                                        mismatch_frame));
+                                        "mismatch (TVS session in frame %u): delete the ITL on the phone by hand",
+                                        ph->ip, untrusted_frame, mismatch_frame));
         if (!ctl_frame)
             ctl_frame = first_ctl;  /* no CTL before the blank ITL: the first one after it */
         if (blank_itl && has_ctl)
@@ -1060,6 +2020,18 @@ sbd_checks_finish(void)
                         g_strdup_printf("phone %s: blank ITL in frame %u while a CTL is in place (CTL in "
                                         "frame %u)", ph->ip, blank_frame, ctl_frame));
     }
+    /* The outcome of each phone, from all of its findings. */
+    for (p = 0; p < st.phones->len; p++) {
+        sbd_phone *ph = g_ptr_array_index(st.phones, p);
+        ph->consequences = g_ptr_array_new();
+    }
+    for (i = 0; i < st.findings->len; i++) {
+        sbd_finding *f = g_ptr_array_index(st.findings, i);
+        if (f->phone && f->phone->consequences)
+            g_ptr_array_add(f->phone->consequences, f);
+    }
+    for (p = 0; p < st.phones->len; p++)
+        decide_outcome(g_ptr_array_index(st.phones, p));
 }
 
 gboolean
@@ -1111,6 +2083,32 @@ sbd_checks_begin_frame(guint32 frame)
 {
     ensure_state();
     st.frame = frame;
+    st.has_ts = FALSE;
+}
+
+void
+sbd_checks_begin_frame_ts(guint32 frame, const nstime_t *abs_ts)
+{
+    ensure_state();
+    st.frame = frame;
+    st.has_ts = abs_ts != NULL;
+    if (abs_ts)
+        st.ts = *abs_ts;
+}
+
+const nstime_t *
+sbd_checks_frame_time(guint32 frame)
+{
+    const sbd_frame_view *v = sbd_checks_frame(frame);
+    return v && v->has_ts ? &v->abs_ts : NULL;
+}
+
+/* The current frame's time, zero when not known. */
+static nstime_t
+now_ts(void)
+{
+    nstime_t z = NSTIME_INIT_ZERO;
+    return st.has_ts ? st.ts : z;
 }
 
 guint32

@@ -24,7 +24,13 @@
  *      tls.handshake.certificate;
  *   4  that session negotiated TLS 1.3 (server hello);
  *   5  encrypted application data in that session;
- *   6, 7  ignored.
+ *   6  keyless TLS evidence of that session (bit 6 of arg: sent by the
+ *      server), payload: type (1) | a (2, big-endian) | b (2) | c (1):
+ *      type % 4 = 0 a record (content type a, length b), 1 a plaintext
+ *      alert (level a, description b), 2 the ServerHello (version a,
+ *      suite b, encrypt_then_mac c), 3 a TCP reset; as feed_tls() feeds
+ *      the checks in packet-sbd.c;
+ *   7  ignored.
  * At most 128 events are used.  Then the second pass (`tshark -2`: the
  * conclusions that need the whole capture) and the findings list.
  */
@@ -35,6 +41,7 @@
 
 #include "packet-ciscotl.h"
 #include "sbd-checks.h"
+#include "sbd-common.h"
 #include "fuzz-common.h"
 
 #define SERVER0 100
@@ -96,6 +103,26 @@ frame_cb(unsigned tag, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         if (!PINFO_FD_VISITED(pinfo))
             sbd_checks_tls_data(pinfo->num, client, cport, server, TVS_PORT);
         break;
+    case 6:
+        if (!PINFO_FD_VISITED(pinfo) && tvb_captured_length(tvb) >= 6) {
+            gboolean from_server = (arg >> 6) & 1;
+            unsigned a = tvb_get_ntohs(tvb, 1), b = tvb_get_ntohs(tvb, 3), c = tvb_get_uint8(tvb, 5);
+            switch (tvb_get_uint8(tvb, 0) & 3) {
+            case 0:
+                sbd_checks_tls_record(pinfo->num, client, cport, server, TVS_PORT, from_server, a & 0xff, b);
+                break;
+            case 1:
+                sbd_checks_tls_alert(pinfo->num, client, cport, server, TVS_PORT, from_server, a & 0xff, b & 0xff);
+                break;
+            case 2:
+                sbd_checks_tls_hello(pinfo->num, client, cport, server, TVS_PORT, a, b, c & 1);
+                break;
+            default:
+                sbd_checks_tcp_reset(pinfo->num, client, cport, server, TVS_PORT, from_server);
+                break;
+            }
+        }
+        break;
     default:
         break;
     }
@@ -118,6 +145,12 @@ read_results(void)
     for (i = 0; i < p->len; i++) {
         const sbd_phone *ph = g_ptr_array_index(p, i);
         sum += ph->files->len + ph->sessions->len + ph->exchanges->len;
+        /* the outcome, as the post-dissector and itl-audit show it */
+        sum += strlen(sbd_outcome_str(ph->outcome)) + (ph->outcome_summary ? strlen(ph->outcome_summary) : 0);
+        if (ph->root_cause)
+            sum += strlen(sbd_finding_describe(ph->root_cause->code)->remediation);
+        if (ph->consequences)
+            sum += ph->consequences->len;
     }
     (void)sum;
 }
@@ -159,7 +192,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (len > size - off)
             len = size - off;
         switch (kind) {
-        case 0: case 3: case 4: case 5:
+        case 0: case 3: case 4: case 5: case 6:
             sbd_fuzz_raw_frame(kind << 8 | arg, kind == 0 ? sip : pip, kind == 0 ? pip : sip,
                                data + off, len);
             break;

@@ -24,4 +24,11 @@ for f in ciscotl ciscotl.version ciscotl.header_length ciscotl.signer.name cisco
          ciscotl.record.ip ciscotl.record.cert_sha1 ciscotl.record.cert_sha256; do
     if grep -q "	$f	" "$WORK/fields"; then pass; else fail "field $f missing"; fi
 done
+# The outcome and keyless-evidence fields of the trust checks (issue #16).
+for f in sbd.phone.outcome sbd.phone.root_cause sbd.phone.outcome.certainty sbd.phone.outcome.summary \
+         sbd.phone.consequence sbd.finding.certainty sbd.tls.alert sbd.tls.alert.sender \
+         sbd.tvs_answer_inferred sbd.tvs_answer_plaintext.min sbd.tvs_answer_plaintext.max \
+         sbd.itl_tvs_serial sbd.tvs_record_cert_sha1 sbd.list_accepted; do
+    if grep -q "	$f	" "$WORK/fields"; then pass; else fail "field $f missing"; fi
+done
 finish

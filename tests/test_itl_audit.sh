@@ -104,7 +104,12 @@ assert_eq 2 "$(grep -c '^phone .*\[input .*tftp-variants.pcap\]$' <<<"$OUT")" "t
 assert_contains "$OUT" "      what it means: " "text: explanation line"
 assert_contains "$OUT" "      remediation: " "text: remediation line"
 assert_contains "$OUT" "  timeline:" "text: timeline"
-assert_eq "summary: 1 input (0 unreadable), 2 phones, 8 files, 0 TVS sessions (none), 0 TVS exchanges, 5 findings (bad-signature 3, signer-untrusted 2)" \
+# Of the two lists whose signer the earlier lists lack, ITL-unknown-signer.tlv
+# fails its own signature (its signer is not in it): the phone rejects it
+# whoever signed it, bad-signature only; ITL-sha512-legacy.tlv verifies,
+# and no TVS session follows it: signer-untrusted (issue #16: that finding
+# means what it says).
+assert_eq "summary: 1 input (0 unreadable), 2 phones, 8 files, 0 TVS sessions (none), 0 TVS exchanges, 4 findings (bad-signature 3, signer-untrusted 1)" \
     "$(tail -n 1 <<<"$OUT")" "text: summary line of tftp-variants.pcap"
 # A list whose signature fails is rejected: the phone keeps the last list
 # that verified (test-captures/README.md: ITLFile.tlv and the blank
@@ -293,14 +298,16 @@ pycheck csv "$WORK/out.csv" "$WORK/csv.json"
 assert_eq 3 "$(grep -c ',bad-signature,error,' "$WORK/out.csv")" "CSV: the 3 bad-signature rows of tftp-variants"
 ia --csv "$T/http-6970.pcap"
 assert_eq 0 "$RC" "CSV without findings -> 0"
-assert_eq "input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation" \
+assert_eq "input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation,time,related_time,certainty,phone_outcome,phone_root_cause" \
     "$(tr -d '\r' <"$WORK/out")" "CSV without findings: the header row only"
 
 # --- --phone ------------------------------------------------------------------------
 for mac in 0011.2233.1002 00:11:22:33:10:02 00-11-22-33-10-02 001122331002 SEP001122331002; do
     ia --json --phone "$mac" "$AU/site-a/two-phones.pcap"
     assert_eq 1 "$RC" "--phone $mac: the serial-mismatch phone -> 1"
-    assert_eq "00:11:22:33:10:02 serial-mismatch" \
+    # Phone 2 sends a fatal alert after TVS's certificate (test-captures/README.md,
+    # frame 54): tvs-rejected after the serial mismatch (frame 52).
+    assert_eq "00:11:22:33:10:02 serial-mismatch tvs-rejected" \
         "$(json_get "$WORK/out" '" ".join([p["mac"] for i in doc["inputs"] for p in i["phones"]] + [f["finding"] for i in doc["inputs"] for f in i["findings"]])')" \
         "--phone $mac: only that phone and its finding"
 done
@@ -329,6 +336,37 @@ fs = {(i["path"].rsplit("/", 1)[-1], f["finding"]): f for i in d["inputs"] for f
 print("|".join("%s %s" % (fs[k]["frame"], fs[k]["related_frame"]) for k in
       [("cm-and-tvs-replaced.pcap", "cm-and-tvs-replaced"), ("migration-rollback-fails.pcap", "blank-itl-with-ctl")]))' "$WORK/audit.json")" \
         "audit/: cm-and-tvs-replaced and blank-itl-with-ctl name their related frames"
+    pycheck outcomes "$WORK/audit.json" "$CAPS" outcome
+    # Without any key log: the outcomes of expected.tsv's outcome_nokeys column.
+    ia --json "$AU/"
+    cp "$WORK/out" "$WORK/audit-nokeys.json"
+    pycheck schema "$WORK/audit-nokeys.json" "$VERSION"
+    pycheck outcomes "$WORK/audit-nokeys.json" "$CAPS" outcome_nokeys
+    # The README's first command on the successful migration, without keys:
+    # no finding (issue #16: it reported two signer-untrusted errors), the
+    # outcome line says migrated, inferred.
+    ia "$AU/site-b/deeper/migration-success.pcap"
+    assert_eq 0 "$RC" "migration-success.pcap without keys: no finding -> 0"
+    assert_contains "$OUT" "  outcome: migrated, root cause none (inferred): " "migration-success.pcap: text outcome line"
+    assert_not_contains "$OUT" "signer-untrusted" "migration-success.pcap: no signer-untrusted"
+    # Times: the ITL of b (frame 61) at the time of its pcap record (text).
+    t=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import itl_audit_check as c; print(c.pcap_times(sys.argv[2])[61])' \
+        "$SRC/tests/tools" "$AU/site-b/deeper/migration-success.pcap")
+    assert_contains "$OUT" "    frame 61 ($t)  ITL ITLSEP001122330701.tlv  from 127.0.0.20" "text: frame with its time"
+    # The list's build time (tag 15: 2025-02-01 for b-itl.tlv) and SHA-1 (sha1sum of served/b-itl.tlv).
+    assert_contains "$OUT" "      MD5 $(md5sum <"$AU/served/b-itl.tlv" | cut -c1-32)  SHA-1 $(sha1sum <"$AU/served/b-itl.tlv" | cut -c1-40)" \
+        "text: b-itl.tlv MD5 and SHA-1"
+    assert_contains "$OUT" "      built 2025-02-01T00:00:00Z (header tag 15)" "text: b-itl.tlv build time"
+    # The keyless evidence captures (test-captures/keyless/expected.tsv).
+    if [ -f "$CAPS/keyless/expected.tsv" ]; then
+        find "$CAPS/keyless" -name '*.keys' -type f -print0 | sort -z | xargs -0 cat >"$WORK/keyless.keys"
+        ia --json --keylog "$WORK/keyless.keys" "$CAPS/keyless/"
+        pycheck schema "$WORK/out" "$VERSION"
+        pycheck outcomes "$WORK/out" "$CAPS" outcome keyless
+        ia --json "$CAPS/keyless/"
+        pycheck schema "$WORK/out" "$VERSION"
+        pycheck outcomes "$WORK/out" "$CAPS" outcome_nokeys keyless
+    fi
     ia --json --keylog "$AU/site-a/tls13/cert-hidden.keys-withheld" "$AU/site-a/tls13/cert-hidden.pcap"
     assert_eq 0 "$RC" "cert-hidden.pcap with the withheld key log: match, no finding -> 0"
     pycheck audit "$WORK/out" "$CAPS" withheld

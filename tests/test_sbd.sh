@@ -15,7 +15,23 @@ declare -A NAME=( [TVS_SERIAL_MISMATCH]=serial-mismatch [TVS_HASH_MISMATCH]=hash
     [LIST_BAD_SIGNATURE]=bad-signature [SIGNER_UNTRUSTED_NO_TVS]=signer-untrusted
     [TVS_INVALID]=tvs-invalid [CM_TVS_REPLACED]=cm-and-tvs-replaced
     [BLANK_ITL_WITH_CTL]=blank-itl-with-ctl [SAME_NAME_DIFFERENT_CONTENT]=same-name-different-content
-    [SGN_SIGNER_NOT_TRUSTED]=sgn-signer-not-trusted [TVS_CUT_OFF]=tvs-cut-off )
+    [SGN_SIGNER_NOT_TRUSTED]=sgn-signer-not-trusted [TVS_CUT_OFF]=tvs-cut-off
+    [TVS_REJECTED]=tvs-rejected [TVS_INVALID_SERVICE]=tvs-invalid-service
+    [TVS_ITL_REJECTED]=tvs-itl-rejected [TVS_SERVER_ALERT]=tvs-server-alert [TVS_RESET]=tvs-reset )
+# outcome names -> sbd.phone.outcome values (sbd-checks.h sbd_outcome)
+declare -A OUTCOME=( [trusted]=1 [migrated]=2 [failed]=3 [undetermined]=4 )
+
+# The phone's outcome (expected.tsv: status/root_cause/certainty) on its
+# last trust frame, two passes.
+check_outcome() {   # cap mac expected what tshark-options...
+    local cap=$1 mac=$2 want=$3 what=$4; shift 4
+    local st rc ce got
+    IFS=/ read -r st rc ce <<<"$want"
+    [ "$rc" = - ] && rc=none
+    got=$(ts -2 -r "$A/${cap%%+*}" "$@" -Y "sbd.phone.mac == $mac && sbd.phone.outcome" -T fields -E separator='|' \
+          -e sbd.phone.outcome -e sbd.phone.root_cause -e sbd.phone.outcome.certainty 2>&1)
+    assert_eq "${OUTCOME[$st]}|$rc|$ce" "$got" "$cap $mac: outcome $what"
+}
 
 names() {   # "A,B" -> sorted names, one per line
     [ "$1" = "-" ] && return 0
@@ -24,7 +40,7 @@ names() {   # "A,B" -> sorted names, one per line
 
 # Two passes (as the GUI shows it): every finding, including the ones that
 # need the whole capture.
-while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also; do
+while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also outcome outcome_nokeys; do
     case "$cap" in \#*|"") continue;; esac
     file=${cap%%+*}
     opts=()
@@ -32,6 +48,18 @@ while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also; do
         opts=(-o "tls.keylog_file:$A/${file%.pcap}.${cap#*+}")
     elif [ -f "$A/${file%.pcap}.keys" ]; then
         opts=(-o "tls.keylog_file:$A/${file%.pcap}.keys")
+    fi
+    # A phone without a MAC in a keyless capture (no-itl: the MAC is in the
+    # TVS device name only) is found by its address.
+    check_outcome "$cap" "$mac" "$outcome" "with the key log" "${opts[@]}"
+    if [ ${#opts[@]} -gt 0 ]; then
+        got=$(ts -2 -r "$A/$file" -Y "sbd.phone.ip == \"$ip\" && sbd.phone.outcome" -T fields -E separator='|' \
+              -e sbd.phone.outcome -e sbd.phone.root_cause -e sbd.phone.outcome.certainty 2>&1)
+        IFS=/ read -r st rc ce <<<"$outcome_nokeys"
+        [ "$rc" = - ] && rc=none
+        assert_eq "${OUTCOME[$st]}|$rc|$ce" "$got" "$cap $mac: outcome without keys"
+    else
+        assert_eq "$outcome" "$outcome_nokeys" "$cap: no key log, so the same outcome either way (expected.tsv)"
     fi
     out=$(ts -2 -r "$A/$file" "${opts[@]}" -Y "sbd.phone.mac == $mac" -T fields -E separator='|' \
           -e sbd.phone.ip -e sbd.tvs_check -e sbd.finding 2>&1)
@@ -46,6 +74,36 @@ while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also; do
     extra=$(comm -13 <( (names "$must"; names "$also") | sort -u) <(echo "$got_findings" | sed '/^$/d'))
     assert_eq "" "$extra" "$cap $mac: unexpected findings"
 done < "$A/expected.tsv"
+
+# The keyless evidence captures (test-captures/keyless/expected.tsv, written
+# from how tools/make-keyless-captures.sh made each one): the outcome with
+# the key log and without, and the findings that must be reported.
+K="$CAPS/keyless"
+if [ -f "$K/expected.tsv" ]; then
+    while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also outcome outcome_nokeys; do
+        case "$cap" in \#*|"") continue;; esac
+        for mode in keys nokeys; do
+            opts=()
+            want=$outcome_nokeys
+            if [ $mode = keys ]; then
+                opts=(-o "tls.keylog_file:$K/${cap%.pcap}.keys")
+                want=$outcome
+            fi
+            out=$(ts -2 -r "$K/$cap" "${opts[@]}" -Y "sbd.phone.ip == \"$ip\"" -T fields -E separator='|' \
+                  -e sbd.phone.outcome -e sbd.phone.root_cause -e sbd.phone.outcome.certainty -e sbd.finding 2>&1)
+            check_no_dissector_bug "$out" "keyless/$cap $mode"
+            IFS=/ read -r st rc ce <<<"$want"
+            [ "$rc" = - ] && rc=none
+            assert_eq "${OUTCOME[$st]}|$rc|$ce" "$(grep -v '^|' <<<"$out" | cut -d'|' -f1-3 | sort -u | head -1)" \
+                "keyless/$cap $mac: outcome ($mode)"
+            got_findings=$(cut -d'|' -f4 <<<"$out" | tr ',' '\n' | sed '/^$/d' | sort -u)
+            [ $mode = keys ] && assert_eq "" "$(comm -23 <(names "$must") <(echo "$got_findings" | sed '/^$/d'))" \
+                "keyless/$cap $mac: findings that must be reported ($mode)"
+        done
+    done < "$K/expected.tsv"
+else
+    fail "test-captures/keyless/expected.tsv missing"
+fi
 
 # The TVS server certificate serial the checks report is the one openssl
 # reads from the certificate the scenario used.
@@ -82,7 +140,7 @@ assert_eq "first file" "$(ts -r "$A/site-a/serial-mismatch.pcap" -o sbd.tls_cert
 # including the TLS 1.3 certificate decrypted with the withheld keys, is in
 # the Info column; and the summary lines of every capture are the same as
 # when tshark builds a tree for every packet (-Y frame).
-while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also; do
+while IFS=$'\t' read -r cap mac ip tvs_cert verdict must also _; do
     case "$cap" in \#*|"") continue;; esac
     [ "$verdict" = - ] && continue
     file=${cap%%+*}

@@ -765,23 +765,35 @@ cat > "$STAGE/expected.tsv" <<'EOF'
 # ('-' = no TVS session).  findings: must be reported for this phone;
 # also: true by construction, a checker may or may not report it.  Finding
 # names are the codes of dissectors/sbd-checks.h without SBD_F_.
-#capture	mac	client_ip	tvs_cert	verdict	findings	also
-clean/match.pcap	00:11:22:33:44:55	127.0.1.1	tvs-a	match	-	-
-site-a/serial-mismatch.pcap	00:11:22:33:02:01	127.0.2.1	tvs-a2	serial-mismatch	TVS_SERIAL_MISMATCH	-
-site-a/hash-mismatch.pcap	00:11:22:33:03:01	127.0.3.1	tvs-a-rekeyed	hash-mismatch	TVS_HASH_MISMATCH	-
-site-a/no-tvs-record-blank-itl.pcap	00:11:22:33:04:01	127.0.4.1	tvs-a	no-tvs-record	NO_TVS_RECORD	-
-site-a/no-tvs-record-sast-tftp.pcap	00:11:22:33:04:02	127.0.4.2	tvs-a	no-tvs-record	NO_TVS_RECORD	-
-site-a/no-itl.pcap	00:11:22:33:05:01	127.0.5.1	tvs-a	no-itl	NO_ITL	-
-site-a/tls13/cert-hidden.pcap	00:11:22:33:06:01	127.0.6.1	tvs-a	cert-hidden	CERT_HIDDEN	-
-site-a/tls13/cert-hidden.pcap+keys-withheld	00:11:22:33:06:01	127.0.6.1	tvs-a	match	-	-
-site-b/deeper/migration-success.pcap	00:11:22:33:07:01	127.0.7.1	tvs-a	match	-	SAME_NAME_DIFFERENT_CONTENT
-site-b/deeper/migration-rollback-fails.pcap	00:11:22:33:08:01	127.0.8.1	-	-	BLANK_ITL_WITH_CTL,SIGNER_UNTRUSTED_NO_TVS	SAME_NAME_DIFFERENT_CONTENT
-site-b/cm-and-tvs-replaced.pcap	00:11:22:33:09:01	127.0.9.1	tvs-a2	serial-mismatch	CM_TVS_REPLACED	TVS_SERIAL_MISMATCH,SIGNER_UNTRUSTED_NO_TVS,SAME_NAME_DIFFERENT_CONTENT
-site-a/two-phones.pcap	00:11:22:33:10:01	127.0.10.1	tvs-a	match	-	-
-site-a/two-phones.pcap	00:11:22:33:10:02	127.0.10.2	tvs-a	serial-mismatch	TVS_SERIAL_MISMATCH	-
-site-b/deeper/tvs-invalid.pcap	00:11:22:33:11:01	127.0.11.1	tvs-a	match	TVS_INVALID	SIGNER_UNTRUSTED_NO_TVS,SAME_NAME_DIFFERENT_CONTENT
-site-a/same-name-different-content.pcap	00:11:22:33:12:01	127.0.12.1	-	-	SAME_NAME_DIFFERENT_CONTENT	-
-site-a/same-name-different-content.pcap	00:11:22:33:12:02	127.0.12.2	-	-	SAME_NAME_DIFFERENT_CONTENT	-
+# outcome: the phone's outcome with the capture's key log (if any) as
+# status/root_cause/certainty (root_cause a finding name, '-' = none);
+# outcome_nokeys: the same without any key log.  From the scenario: a
+# phone that sent a fatal alert after TVS's certificate rejected TVS
+# (tvs-rejected, seen: the alert is plaintext); a list whose signer TVS
+# answered with a status only failed (tvs-invalid: seen when decrypted,
+# inferred from the 14-byte answer without keys); a list accepted through a
+# valid TVS answer is a migration (seen decrypted, inferred from the
+# answer's size and the next downloads without keys); lists that verify
+# and a TVS certificate that matches are trusted (a TLS 1.3 certificate
+# unseen: inferred from the phone finishing the handshake); warnings of a
+# trusted phone are its root cause.
+#capture	mac	client_ip	tvs_cert	verdict	findings	also	outcome	outcome_nokeys
+clean/match.pcap	00:11:22:33:44:55	127.0.1.1	tvs-a	match	-	-	trusted/-/seen	trusted/-/seen
+site-a/serial-mismatch.pcap	00:11:22:33:02:01	127.0.2.1	tvs-a2	serial-mismatch	TVS_SERIAL_MISMATCH,TVS_REJECTED	-	failed/tvs-rejected/seen	failed/tvs-rejected/seen
+site-a/hash-mismatch.pcap	00:11:22:33:03:01	127.0.3.1	tvs-a-rekeyed	hash-mismatch	TVS_HASH_MISMATCH,TVS_REJECTED	-	failed/tvs-rejected/seen	failed/tvs-rejected/seen
+site-a/no-tvs-record-blank-itl.pcap	00:11:22:33:04:01	127.0.4.1	tvs-a	no-tvs-record	NO_TVS_RECORD	-	trusted/no-tvs-record/seen	trusted/no-tvs-record/seen
+site-a/no-tvs-record-sast-tftp.pcap	00:11:22:33:04:02	127.0.4.2	tvs-a	no-tvs-record	NO_TVS_RECORD	-	trusted/no-tvs-record/seen	trusted/no-tvs-record/seen
+site-a/no-itl.pcap	00:11:22:33:05:01	127.0.5.1	tvs-a	no-itl	NO_ITL	-	undetermined/no-itl/seen	undetermined/no-itl/seen
+site-a/tls13/cert-hidden.pcap	00:11:22:33:06:01	127.0.6.1	tvs-a	cert-hidden	CERT_HIDDEN	-	trusted/-/inferred	trusted/-/inferred
+site-a/tls13/cert-hidden.pcap+keys-withheld	00:11:22:33:06:01	127.0.6.1	tvs-a	match	-	-	trusted/-/seen	trusted/-/inferred
+site-b/deeper/migration-success.pcap	00:11:22:33:07:01	127.0.7.1	tvs-a	match	-	SAME_NAME_DIFFERENT_CONTENT	migrated/-/seen	migrated/-/inferred
+site-b/deeper/migration-rollback-fails.pcap	00:11:22:33:08:01	127.0.8.1	-	-	BLANK_ITL_WITH_CTL,SIGNER_UNTRUSTED_NO_TVS	SAME_NAME_DIFFERENT_CONTENT	failed/blank-itl-with-ctl/seen	failed/blank-itl-with-ctl/seen
+site-b/cm-and-tvs-replaced.pcap	00:11:22:33:09:01	127.0.9.1	tvs-a2	serial-mismatch	CM_TVS_REPLACED,TVS_REJECTED	TVS_SERIAL_MISMATCH,SIGNER_UNTRUSTED_NO_TVS,SAME_NAME_DIFFERENT_CONTENT	failed/tvs-rejected/seen	failed/tvs-rejected/seen
+site-a/two-phones.pcap	00:11:22:33:10:01	127.0.10.1	tvs-a	match	-	-	trusted/-/seen	trusted/-/seen
+site-a/two-phones.pcap	00:11:22:33:10:02	127.0.10.2	tvs-a	serial-mismatch	TVS_SERIAL_MISMATCH,TVS_REJECTED	-	failed/tvs-rejected/seen	failed/tvs-rejected/seen
+site-b/deeper/tvs-invalid.pcap	00:11:22:33:11:01	127.0.11.1	tvs-a	match	TVS_INVALID	SIGNER_UNTRUSTED_NO_TVS,SAME_NAME_DIFFERENT_CONTENT	failed/tvs-invalid/seen	failed/tvs-invalid/inferred
+site-a/same-name-different-content.pcap	00:11:22:33:12:01	127.0.12.1	-	-	SAME_NAME_DIFFERENT_CONTENT	-	trusted/same-name-different-content/seen	trusted/same-name-different-content/seen
+site-a/same-name-different-content.pcap	00:11:22:33:12:02	127.0.12.2	-	-	SAME_NAME_DIFFERENT_CONTENT	-	trusted/same-name-different-content/seen	trusted/same-name-different-content/seen
 EOF
 
 # -------------------------------------------------------------- install ----

@@ -44,8 +44,14 @@ FINDING_NAMES = {          # dissectors/sbd-checks.h SBD_F_* -> stable names (sb
     "SAME_NAME_DIFFERENT_CONTENT": "same-name-different-content",
     "SGN_SIGNER_NOT_TRUSTED": "sgn-signer-not-trusted",
     "TVS_CUT_OFF": "tvs-cut-off",
+    "TVS_REJECTED": "tvs-rejected",
+    "TVS_INVALID_SERVICE": "tvs-invalid-service",
+    "TVS_ITL_REJECTED": "tvs-itl-rejected",
+    "TVS_SERVER_ALERT": "tvs-server-alert",
+    "TVS_RESET": "tvs-reset",
 }
-VERDICTS = ["none", "match", "serial-mismatch", "hash-mismatch", "no-tvs-record", "no-itl", "cert-hidden"]
+VERDICTS = ["none", "match", "serial-mismatch", "hash-mismatch", "no-tvs-record", "no-itl", "cert-hidden",
+            "itl-rejected"]
 
 # Checks that fail because of the checks engine (dissectors/sbd-checks.c),
 # not because of itl-audit.  (capture, phone ip, check) -> reason.
@@ -199,8 +205,63 @@ def keys(obj, expected, what):
     eq(sorted(expected), sorted(obj.keys()), what + " keys")
 
 
+ISO_USEC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+ISO_SEC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def frame_times(obj, what, out):
+    """Every "X_frame"/"frame" key has "X_time"/"time" beside it: ISO 8601 UTC
+    with microseconds when the frame is set, null when it is not."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "frame" or k.endswith("_frame"):
+                tk = k[:-5] + "time"
+                ok(tk in obj, "%s: %r beside %r" % (what, tk, k))
+                if tk in obj:
+                    if v is None:
+                        eq(None, obj[tk], "%s: %s null with its frame" % (what, tk))
+                    else:
+                        ok(isinstance(obj[tk], str) and ISO_USEC.match(obj[tk]),
+                           "%s: %s %r is ISO 8601 UTC with microseconds" % (what, tk, obj[tk]))
+                        out.append((v, obj[tk]))
+            frame_times(v, what, out)
+    elif isinstance(obj, list):
+        for v in obj:
+            frame_times(v, what, out)
+
+
+def pcap_times(path):
+    """frame -> ISO time from the pcap's record headers (independent of Wireshark)."""
+    import datetime
+    with open(path, "rb") as f:
+        head = f.read(24)
+    nano = head[:4] in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+    e = "<" if head[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    out = {}
+    for n, off, end, _, _ in pcap_records(path):
+        with open(path, "rb") as f:
+            f.seek(off)
+            sec, frac = struct.unpack(e + "II", f.read(8))
+        usec = frac // 1000 if nano else frac
+        t = datetime.datetime.fromtimestamp(sec, datetime.timezone.utc)
+        out[n] = t.strftime("%Y-%m-%dT%H:%M:%S") + ".%06dZ" % usec
+    return out
+
+
 def check_schema(path, version):
     doc = load(path)
+    for inp in doc["inputs"]:
+        pairs = []
+        frame_times(inp["phones"], inp["path"], pairs)
+        frame_times(inp["findings"], inp["path"], pairs)
+        if inp["path"].endswith(".pcap") and pairs:
+            try:
+                pt = pcap_times(inp["path"])
+            except SystemExit:
+                pt = None
+            if pt is not None:
+                bad = [(fr, t) for fr, t in pairs if pt.get(fr) != t]
+                eq([], bad, "%s: times are those of the pcap record headers" % inp["path"])
     keys(doc, ["version", "wireshark_version", "inputs", "summary"], "document")
     eq(version, doc["version"], "version")
     s = doc["summary"]
@@ -216,12 +277,29 @@ def check_schema(path, version):
     for inp in doc["inputs"]:
         keys(inp, ["path", "error", "frames", "capped", "phones", "findings"], "input")
         for ph in inp["phones"]:
-            keys(ph, ["mac", "ip", "model", "verdicts", "files", "sessions", "exchanges"], "phone")
+            keys(ph, ["mac", "ip", "model", "verdicts", "outcome", "files", "sessions", "exchanges"], "phone")
+            o = ph["outcome"]
+            keys(o, ["status", "root_cause", "root_cause_frame", "root_cause_time", "certainty", "summary",
+                     "remediation", "consequences"], "phone.outcome")
+            ok(o["status"] in ("trusted", "migrated", "failed", "undetermined"), "outcome.status %r" % o["status"])
+            ok(o["root_cause"] is None or o["root_cause"] in FINDING_NAMES.values(),
+               "outcome.root_cause %r" % o["root_cause"])
+            ok(o["certainty"] in ("seen", "inferred"), "outcome.certainty %r" % o["certainty"])
+            ok(isinstance(o["summary"], str) and o["summary"], "outcome.summary is one sentence")
+            ok((o["root_cause"] is None) == (o["remediation"] is None), "outcome.remediation exactly with a root cause")
+            mine = sorted((f["finding"], f["frame"]) for f in inp["findings"] if f["phone_ip"] == ph["ip"]
+                          and f["phone_mac"] == ph["mac"])
+            listed = sorted([(c["finding"], c["frame"]) for c in o["consequences"]]
+                            + ([(o["root_cause"], o["root_cause_frame"])] if o["root_cause"] else []))
+            eq(mine, listed, "outcome: root cause + consequences = the phone's findings")
             ok(ph["mac"] is None or MAC.match(ph["mac"]), "phone mac format %r" % ph["mac"])
             eq(sorted(VERDICTS), sorted(ph["verdicts"]), "phone verdict names")
             for f in ph["files"]:
-                keys(f, ["frame", "type", "name", "server", "md5", "signer", "signature", "signer_trusted",
-                         "previous_list_frame", "blank_itl", "tvs_followup", "records"], "file")
+                keys(f, ["frame", "time", "type", "name", "server", "md5", "sha1", "build_time", "signer", "signature",
+                         "signer_trusted", "previous_list_frame", "previous_list_time", "accepted", "blank_itl",
+                         "tvs_followup", "records"], "file")
+                check_hex(f["sha1"], "file.sha1")
+                ok(f["build_time"] is None or ISO_SEC.match(f["build_time"]), "file.build_time %r" % f["build_time"])
                 keys(f["signer"], ["name", "issuer", "serial"], "file.signer")
                 check_hex(f["md5"], "file.md5")
                 check_hex(f["signer"]["serial"], "file.signer.serial")
@@ -231,9 +309,17 @@ def check_schema(path, version):
                     check_hex(r["serial"], "record.serial")
                     check_hex(r["cert_sha1"], "record.cert_sha1")
             for x in ph["sessions"]:
-                keys(x, ["frame", "server", "port", "client_port", "tls13", "cert_seen", "cert_serial",
-                         "cert_sha1", "cert_sha256", "cert_subject", "verdict", "itl_frame", "itl_after",
-                         "record_serial", "compared_by"], "session")
+                keys(x, ["frame", "time", "server", "port", "client_port", "tls13", "cert_seen", "cert_serial",
+                         "cert_sha1", "cert_sha256", "cert_subject", "verdict", "itl_frame", "itl_time", "itl_after",
+                         "record_serial", "compared_by", "itl_tvs_serial", "itl_tvs_cert_sha1", "tls", "alert",
+                         "reset", "answers_inferred"], "session")
+                keys(x["tls"], ["version", "cipher_suite", "handshake_done", "handshake_frame", "handshake_time",
+                                "handshake_certainty"], "session.tls")
+                for a in x["answers_inferred"]:
+                    keys(a, ["request_frame", "request_time", "request_record_length", "response_frame",
+                             "response_time", "response_record_length", "plaintext_min", "plaintext_max",
+                             "answer", "certainty"], "session.answers_inferred")
+                    eq("inferred", a["certainty"], "answers_inferred.certainty")
                 ok(x["compared_by"] in (None, "certificate", "certificate hash (SHA-1)",
                                         "certificate hash (SHA-256)",
                                         "serial and issuer only (the record has no certificate)"),
@@ -244,12 +330,14 @@ def check_schema(path, version):
                     check_hex(x[k], "session." + k)
                 ok(x["verdict"] in VERDICTS, "session.verdict %r" % x["verdict"])
             for x in ph["exchanges"]:
-                keys(x, ["request_frame", "response_frame", "command", "command_code", "request_id", "subject",
-                         "issuer", "serial", "answered", "status", "roles", "ttl"], "exchange")
+                keys(x, ["request_frame", "request_time", "response_frame", "response_time", "command",
+                         "command_code", "request_id", "subject", "issuer", "serial", "answered", "status", "roles",
+                         "ttl"], "exchange")
                 check_hex(x["serial"], "exchange.serial")
         for f in inp["findings"]:
-            keys(f, ["finding", "severity", "frame", "related_frame", "phone_mac", "phone_ip", "detail",
-                     "explanation", "remediation"], "finding")
+            keys(f, ["finding", "severity", "certainty", "frame", "time", "related_frame", "related_time",
+                     "phone_mac", "phone_ip", "detail", "explanation", "remediation"], "finding")
+            ok(f["certainty"] in ("seen", "inferred"), "finding certainty %r" % f["certainty"])
             ok(f["finding"] in FINDING_NAMES.values(), "finding name %r" % f["finding"])
             ok(f["severity"] in ("error", "warning", "note"), "finding severity %r" % f["severity"])
 
@@ -439,10 +527,13 @@ def check_tvs(path, caps, mode):
         eq(1, len(ph["exchanges"]), mode + ": one exchange")
         for k, v in exp.items():
             eq(v, ph["exchanges"][0].get(k) if ph["exchanges"] else None, mode + ": exchange " + k)
-        eq(["no-itl", "tvs-invalid"], names, mode + ": findings")
-        tvsinv = [f for f in inp["findings"] if f["finding"] == "tvs-invalid"]
+        # A verify about rogue.example.invalid (an HTTPS certificate) and no
+        # trust list in the capture: a warning about that service, not a
+        # trust-list error (issue #16, point 4).
+        eq(["no-itl", "tvs-invalid-service"], names, mode + ": findings")
+        tvsinv = [f for f in inp["findings"] if f["finding"] == "tvs-invalid-service"]
         if tvsinv:
-            eq((11, 9), (tvsinv[0]["frame"], tvsinv[0]["related_frame"]), mode + ": tvs-invalid frames")
+            eq((11, 9), (tvsinv[0]["frame"], tvsinv[0]["related_frame"]), mode + ": tvs-invalid-service frames")
         return
     ok(False, "unknown tvs mode " + mode)
 
@@ -537,11 +628,33 @@ def read_expected_tsv(path):
         for line in f:
             if line.startswith("#") or not line.strip():
                 continue
-            cap, mac, ip, cert, verdict, findings, also = line.rstrip("\n").split("\t")
+            cap, mac, ip, cert, verdict, findings, also, outcome, outcome_nokeys = \
+                line.rstrip("\n").split("\t")
             split = lambda s: [] if s == "-" else s.split(",")
+            def oc(s):      # "status/root_cause/certainty", root '-' = none
+                st, rc, ce = s.split("/")
+                return {"status": st, "root_cause": None if rc == "-" else rc, "certainty": ce}
             rows.append({"capture": cap, "mac": mac, "ip": ip, "cert": cert, "verdict": verdict,
-                         "findings": split(findings), "also": split(also)})
+                         "findings": split(findings), "also": split(also),
+                         "outcome": oc(outcome), "outcome_nokeys": oc(outcome_nokeys)})
     return rows
+
+
+def check_outcomes(path, caps, column, sub="audit"):
+    """Each phone's outcome of expected.tsv (column outcome or outcome_nokeys)
+    against the JSON of the whole folder (audit/ or keyless/)."""
+    doc = load(path)
+    AU = os.path.join(caps, sub)
+    rows = [r for r in read_expected_tsv(os.path.join(AU, "expected.tsv")) if "+" not in r["capture"]]
+    for r in rows:
+        inp = one_input(doc, sub + "/" + r["capture"])
+        ph = phone_by_ip(inp, r["ip"]) if inp else None
+        if not ph:
+            ok(False, "%s %s: phone in the report" % (r["capture"], r["ip"]))
+            continue
+        o = ph["outcome"]
+        eq(r[column], {k: o[k] for k in ("status", "root_cause", "certainty")},
+           "%s %s: %s" % (r["capture"], r["ip"], column))
 
 
 def check_audit(path, caps, withheld):
@@ -616,6 +729,8 @@ def check_audit(path, caps, withheld):
             eq(cert_serial(os.path.join(AU, "certs", exp["query_serial"] + ".pem")), ph["exchanges"][0]["serial"],
                what + " TVS query serial (openssl %s)" % exp["query_serial"])
 
+        o = ph["outcome"]
+        eq(r["outcome"], {k: o[k] for k in ("status", "root_cause", "certainty")}, what + " outcome (with keys)")
         # findings: every required one reported for this phone; nothing beyond required + also
         mine = [f for f in inp["findings"] if f["phone_ip"] == r["ip"]]
         file_frames = {f["frame"] for f in ph["files"]}
@@ -675,14 +790,20 @@ def check_csv(csv_path, json_path):
     ok(b"\n" not in raw.replace(b"\r\n", b""), "CSV: no bare LF outside quoted fields (RFC 4180 line ends)")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     eq(["input", "phone_mac", "phone_ip", "frame", "related_frame", "finding", "severity", "detail",
-        "explanation", "remediation"], rows[0] if rows else None, "CSV header")
+        "explanation", "remediation", "time", "related_time", "certainty", "phone_outcome", "phone_root_cause"],
+       rows[0] if rows else None, "CSV header")
     body = rows[1:]
     findings = [(i["path"], f) for i in doc["inputs"] for f in i["findings"]]
     eq(len(findings), len(body), "CSV: one row per finding")
-    ok(all(len(r) == 10 for r in body), "CSV: 10 fields in every row")
+    ok(all(len(r) == 15 for r in body), "CSV: 15 fields in every row")
+    phones = {(i["path"], p["ip"], p["mac"]): p for i in doc["inputs"] for p in i["phones"]}
+    def po(p, f, k):
+        ph = phones.get((p, f["phone_ip"], f["phone_mac"]))
+        return (ph["outcome"][k] or "") if ph else ""
     exp = [[p, f["phone_mac"] or "", f["phone_ip"] or "", str(f["frame"]),
             str(f["related_frame"]) if f["related_frame"] else "", f["finding"], f["severity"], f["detail"],
-            f["explanation"], f["remediation"]] for p, f in findings]
+            f["explanation"], f["remediation"], f["time"] or "", f["related_time"] or "", f["certainty"],
+            po(p, f, "status"), po(p, f, "root_cause")] for p, f in findings]
     eq(exp, body, "CSV rows round-trip (RFC 4180 quoting) to the JSON findings")
     if any('"' in field for r in body for field in r):
         ok(b'""' in raw, "CSV: a double quote inside a field is doubled")
@@ -698,6 +819,8 @@ def main():
         check_tvs(sys.argv[2], sys.argv[3], sys.argv[4])
     elif mode == "audit":
         check_audit(sys.argv[2], sys.argv[3], len(sys.argv) > 4 and sys.argv[4] == "withheld")
+    elif mode == "outcomes":
+        check_outcomes(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else "audit")
     elif mode == "cut-offset":
         cut_offset(sys.argv[2])
         return

@@ -152,12 +152,76 @@ select_phone(sbd_report *rep)
             g_ptr_array_remove_index(rep->phones, i - 1);
 }
 
-/* Take what the engine concluded about the current capture.  Must run after
- * sbd_checks_finish() and before epan_free(), whose cleanup routine resets
- * the engine. */
+/* The absolute time of `frame` (the engine keeps those of the frames it
+ * refers to in its per-frame views, which go with its state), kept in the
+ * input's report. */
+static void
+keep_time(audit_input *in, guint32 frame)
+{
+    const nstime_t *t;
+
+    if (!frame || g_hash_table_contains(in->times, GUINT_TO_POINTER(frame)))
+        return;
+    t = sbd_checks_frame_time(frame);
+    if (t)
+        g_hash_table_insert(in->times, GUINT_TO_POINTER(frame), g_memdup2(t, sizeof *t));
+}
+
+/* The times of the frames a phone's part of the report names. */
+static void
+keep_times(audit_input *in, const sbd_phone *ph)
+{
+    guint j, k;
+
+    for (j = 0; j < ph->files->len; j++) {
+        const sbd_file *f = g_ptr_array_index(ph->files, j);
+        keep_time(in, f->frame);
+        keep_time(in, f->prev_frame);
+        if (f->tvs)
+            keep_time(in, f->tvs->req_frame);
+        keep_time(in, f->accepted_frame);
+    }
+    for (j = 0; j < ph->sessions->len; j++) {
+        const sbd_session *s = g_ptr_array_index(ph->sessions, j);
+        keep_time(in, s->frame);
+        keep_time(in, s->itl_frame);
+        keep_time(in, s->handshake_frame);
+        keep_time(in, s->alert_frame);
+        keep_time(in, s->reset_frame);
+        for (k = 0; k < MIN(s->n_tx, (unsigned)SBD_MAX_TLS_EXCHANGES); k++) {
+            keep_time(in, s->tx[k].req_frame);
+            keep_time(in, s->tx[k].resp_frame);
+        }
+    }
+    for (j = 0; j < ph->exchanges->len; j++) {
+        const sbd_exchange *x = g_ptr_array_index(ph->exchanges, j);
+        keep_time(in, x->req_frame);
+        keep_time(in, x->resp_frame);
+    }
+    if (ph->root_cause)
+        keep_time(in, ph->root_cause->frame);
+    for (j = 0; ph->consequences && j < ph->consequences->len; j++)
+        keep_time(in, ((const sbd_finding *)g_ptr_array_index(ph->consequences, j))->frame);
+}
+
+/* Take what the engine concluded about the current capture, and the times
+ * of the frames it refers to.  Must run after sbd_checks_finish() and
+ * before epan_free(), whose cleanup routine resets the engine. */
 static void
 collect_report(audit_input *in)
 {
+    GPtrArray *phones = sbd_checks_phones();
+    GPtrArray *findings = sbd_checks_findings();
+    guint i;
+
+    g_hash_table_remove_all(in->times);
+    for (i = 0; phones && i < phones->len; i++)
+        keep_times(in, g_ptr_array_index(phones, i));
+    for (i = 0; findings && i < findings->len; i++) {
+        const sbd_finding *f = g_ptr_array_index(findings, i);
+        keep_time(in, f->frame);
+        keep_time(in, f->related_frame);
+    }
     sbd_report_free(in->rep);
     in->rep = sbd_checks_take_report();
     select_phone(in->rep);

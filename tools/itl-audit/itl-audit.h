@@ -82,6 +82,7 @@ typedef struct {
     char *error;                /* NULL if the input was read to its end */
     guint32 frames;
     sbd_report *rep;            /* the engine's results (empty if not read) */
+    GHashTable *times;          /* frame -> nstime_t*: of the frames the report refers to */
     char *stats;                /* --stats line, or NULL */
 } audit_input;
 

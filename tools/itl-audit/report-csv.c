@@ -35,7 +35,8 @@ csv_field(FILE *f, const char *s, gboolean last)
 static void
 csv_header(FILE *f)
 {
-    fputs("input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation\r\n", f);
+    fputs("input,phone_mac,phone_ip,frame,related_frame,finding,severity,detail,explanation,remediation,"
+          "time,related_time,certainty,phone_outcome,phone_root_cause\r\n", f);
 }
 
 static void
@@ -62,7 +63,13 @@ csv_input(FILE *f, const audit_input *in)
         csv_field(f, fi ? severity_key(fi->severity) : "", FALSE);
         csv_field(f, fd->detail, FALSE);
         csv_field(f, fi ? fi->explanation : "", FALSE);
-        csv_field(f, fi ? fi->remediation : "", TRUE);
+        csv_field(f, fi ? fi->remediation : "", FALSE);
+        csv_field(f, frame_time(in, fd->frame), FALSE);
+        csv_field(f, frame_time(in, fd->related_frame), FALSE);
+        csv_field(f, sbd_certainty_str(fd->certainty), FALSE);
+        csv_field(f, fd->phone && fd->phone->outcome != SBD_OUTCOME_NONE ? sbd_outcome_str(fd->phone->outcome) : "",
+                  FALSE);
+        csv_field(f, fd->phone && fd->phone->root_cause ? finding_name(fd->phone->root_cause->code) : "", TRUE);
     }
 }
 

@@ -20,6 +20,8 @@
  * its own into a string, in a worker process with -j). */
 static json_dumper doc_dumper, input_dumper;
 static json_dumper *jw = &doc_dumper;
+/* The input being written (the times of its frames). */
+static const audit_input *cur_in;
 
 /* The elements of "inputs" are at this depth of the document. */
 #define INPUT_INDENT "    "
@@ -112,6 +114,29 @@ jw_frame(const char *key, guint32 frame)
     jw_uint(key, frame);
 }
 
+/* The time of a frame beside it: "frame" -> "time", "X_frame" -> "X_time";
+ * null when the frame is 0 or its time unknown. */
+static void
+jw_time(const char *frame_key, guint32 frame)
+{
+    char key[64];
+    size_t n = strlen(frame_key);
+
+    if (n >= 5 && n < sizeof key && strcmp(frame_key + n - 5, "frame") == 0)
+        g_snprintf(key, sizeof key, "%.*stime", (int)(n - 5), frame_key);
+    else
+        g_snprintf(key, sizeof key, "%s_time", frame_key);
+    jw_str(key, frame_time(cur_in, frame));
+}
+
+/* A frame number and its time. */
+static void
+jw_frame_t(const char *key, guint32 frame)
+{
+    jw_frame(key, frame);
+    jw_time(key, frame);
+}
+
 static void
 jw_bool(const char *key, gboolean val)
 {
@@ -138,11 +163,13 @@ json_file(const sbd_file *f)
     unsigned i;
 
     jw_obj(NULL);
-    jw_uint("frame", f->frame);
+    jw_frame_t("frame", f->frame);
     jw_str("type", file_type_key(f->type));
     jw_str("name", f->name);
     jw_str("server", f->server);
     jw_str("md5", f->has_md5 ? hex_or_null(f->md5, 16) : NULL);
+    jw_str("sha1", f->has_md5 ? hex_or_null(f->sha1, 20) : NULL);
+    jw_str("build_time", f->has_build_time ? iso_time(f->build_time, 0, FALSE) : NULL);
     jw_obj("signer");
     jw_str("name", f->signer_name);
     jw_str("issuer", f->signer_issuer);
@@ -151,15 +178,25 @@ json_file(const sbd_file *f)
     jw_str("signature", sig_key(f->sig_status));
     if (is_trust_list(f)) {
         jw_str("signer_trusted", trust_key(f->trust));
-        jw_frame("previous_list_frame", f->prev_frame);
+        jw_frame_t("previous_list_frame", f->prev_frame);
     } else {
         jw_null("signer_trusted");
         jw_null("previous_list_frame");
+        jw_null("previous_list_time");
+    }
+    if (file_accepted(f)) {
+        jw_obj("accepted");
+        jw_str("how", f->accepted_how);
+        jw_frame_t("frame", f->accepted_frame);
+        jw_str("certainty", "inferred");
+        jw_end_obj();
+    } else {
+        jw_null("accepted");
     }
     jw_bool("blank_itl", f->blank_itl);
     if (f->tvs) {
         jw_obj("tvs_followup");
-        jw_uint("request_frame", f->tvs->req_frame);
+        jw_frame_t("request_frame", f->tvs->req_frame);
         jw_bool("answered", f->tvs->answered);
         if (f->tvs->answered && f->tvs->status != SBD_TVS_NO_STATUS)
             jw_uint("status", f->tvs->status);
@@ -194,8 +231,10 @@ json_file(const sbd_file *f)
 static void
 json_session(const sbd_session *s)
 {
+    unsigned k;
+
     jw_obj(NULL);
-    jw_uint("frame", s->frame);
+    jw_frame_t("frame", s->frame);
     jw_str("server", s->server);
     jw_uint("port", s->port);
     jw_str("client_port", s->client_port);
@@ -206,10 +245,72 @@ json_session(const sbd_session *s)
     jw_str("cert_sha256", s->cert_seen ? hex_or_null(s->cert_sha256, 32) : NULL);
     jw_str("cert_subject", s->cert_subject);
     jw_str("verdict", sbd_tvs_verdict_str(s->verdict));
-    jw_frame("itl_frame", s->itl_frame);
+    jw_frame_t("itl_frame", s->itl_frame);
     jw_bool("itl_after", s->itl_after);
     jw_str("record_serial", serial_or_null(s->record_serial, s->record_serial_len));
     jw_str("compared_by", s->compared_by);
+    jw_str("itl_tvs_serial", serial_or_null(s->itl_tvs_serial, s->itl_tvs_serial_len));
+    jw_str("itl_tvs_cert_sha1", s->has_itl_tvs_sha1 ? hex_or_null(s->itl_tvs_sha1, 20) : NULL);
+    jw_obj("tls");
+    if (s->has_cipher) {
+        jw_str("version", tls_version_text(s->tls_version));
+        jw_uint("cipher_suite", s->cipher_suite);
+    } else {
+        jw_null("version");
+        jw_null("cipher_suite");
+    }
+    jw_bool("handshake_done", s->handshake_done);
+    jw_frame_t("handshake_frame", s->handshake_done ? s->handshake_frame : 0);
+    if (s->handshake_done)
+        jw_str("handshake_certainty", sbd_certainty_str(s->handshake_certainty));
+    else
+        jw_null("handshake_certainty");
+    jw_end_obj();
+    if (s->alert) {
+        jw_obj("alert");
+        jw_str("sender", s->alert_by_phone ? "phone" : "server");
+        if (s->alert_encrypted) {
+            jw_null("description");
+            jw_null("code");
+        } else {
+            jw_str("description", sbd_tls_alert_str(s->alert_desc));
+            jw_uint("code", s->alert_desc);
+        }
+        jw_frame_t("frame", s->alert_frame);
+        jw_str("certainty", s->alert_encrypted ? "inferred" : "seen");
+        jw_end_obj();
+    } else {
+        jw_null("alert");
+    }
+    if (s->reset_frame) {
+        jw_obj("reset");
+        jw_str("sender", s->reset_by_server ? "server" : "phone");
+        jw_frame_t("frame", s->reset_frame);
+        jw_end_obj();
+    } else {
+        jw_null("reset");
+    }
+    jw_arr("answers_inferred");
+    for (k = 0; k < session_n_tx(s); k++) {
+        const sbd_tls_exchange *x = &s->tx[k];
+        jw_obj(NULL);
+        jw_frame_t("request_frame", x->req_frame);
+        jw_uint("request_record_length", x->req_len);
+        jw_frame_t("response_frame", x->resp_frame);
+        if (x->resp_frame) {
+            jw_uint("response_record_length", x->resp_len);
+            jw_uint("plaintext_min", x->resp_min);
+            jw_uint("plaintext_max", x->resp_max);
+        } else {
+            jw_null("response_record_length");
+            jw_null("plaintext_min");
+            jw_null("plaintext_max");
+        }
+        jw_str("answer", sbd_answer_kind_str(x->kind));
+        jw_str("certainty", "inferred");
+        jw_end_obj();
+    }
+    jw_end_arr();
     jw_end_obj();
 }
 
@@ -219,8 +320,8 @@ json_exchange(const sbd_exchange *x)
     unsigned i;
 
     jw_obj(NULL);
-    jw_uint("request_frame", x->req_frame);
-    jw_frame("response_frame", x->answered ? x->resp_frame : 0);
+    jw_frame_t("request_frame", x->req_frame);
+    jw_frame_t("response_frame", x->answered ? x->resp_frame : 0);
     jw_str("command", command_key(x->command));
     jw_uint("command_code", x->command);
     jw_uint("request_id", x->request_id);
@@ -271,6 +372,7 @@ json_verdicts(const char *key, const unsigned *counts)
 static void
 json_input_begin(FILE *o _U_, const audit_input *in)
 {
+    cur_in = in;
     jw_start(&input_dumper, NULL);
     jw_obj(NULL);
     jw_str("path", in->path);
@@ -281,7 +383,7 @@ json_input_begin(FILE *o _U_, const audit_input *in)
 }
 
 static void
-json_phone(FILE *o _U_, const audit_input *in _U_, const sbd_phone *ph)
+json_phone(FILE *o _U_, const audit_input *in, const sbd_phone *ph)
 {
     unsigned verdicts[SBD_TVS_N];
     guint j;
@@ -292,6 +394,24 @@ json_phone(FILE *o _U_, const audit_input *in _U_, const sbd_phone *ph)
     jw_str("model", ph->model);
     phone_verdicts(ph, verdicts);
     json_verdicts("verdicts", verdicts);
+    cur_in = in;
+    jw_obj("outcome");
+    jw_str("status", ph->outcome != SBD_OUTCOME_NONE ? sbd_outcome_str(ph->outcome) : NULL);
+    jw_str("root_cause", ph->root_cause ? finding_name(ph->root_cause->code) : NULL);
+    jw_frame_t("root_cause_frame", ph->root_cause ? ph->root_cause->frame : 0);
+    jw_str("certainty", sbd_certainty_str(ph->outcome_certainty));
+    jw_str("summary", ph->outcome_summary);
+    jw_str("remediation", ph->root_cause ? sbd_finding_describe(ph->root_cause->code)->remediation : NULL);
+    jw_arr("consequences");
+    for (j = 0; ph->consequences && j < ph->consequences->len; j++) {
+        const sbd_finding *c = g_ptr_array_index(ph->consequences, j);
+        jw_obj(NULL);
+        jw_str("finding", finding_name(c->code));
+        jw_frame_t("frame", c->frame);
+        jw_end_obj();
+    }
+    jw_end_arr();
+    jw_end_obj();
     jw_arr("files");
     for (j = 0; j < ph->files->len; j++)
         json_file(g_ptr_array_index(ph->files, j));
@@ -315,8 +435,9 @@ json_finding(const sbd_finding *f)
     jw_obj(NULL);
     jw_str("finding", finding_name(f->code));
     jw_str("severity", fi ? severity_key(fi->severity) : NULL);
-    jw_uint("frame", f->frame);
-    jw_frame("related_frame", f->related_frame);
+    jw_str("certainty", sbd_certainty_str(f->certainty));
+    jw_frame_t("frame", f->frame);
+    jw_frame_t("related_frame", f->related_frame);
     if (f->phone) {
         json_mac("phone_mac", f->phone->has_mac, f->phone->mac);
         jw_str("phone_ip", f->phone->ip);
@@ -336,6 +457,7 @@ json_input_end(FILE *o, const audit_input *in)
     guint i;
 
     jw_end_arr();
+    cur_in = in;
     jw_arr("findings");
     for (i = 0; i < in->rep->findings->len; i++)
         json_finding(g_ptr_array_index(in->rep->findings, i));

@@ -80,24 +80,33 @@ first_rdn(const char *dn)
 }
 
 static void
-text_file(FILE *o, const sbd_file *f)
+text_file(FILE *o, const audit_input *in, const sbd_file *f)
 {
     unsigned i, n_tvs = 0;
 
-    fprintf(o, "    frame %u  %s %s  from %s\n", f->frame, file_type_key(f->type), T(f->name), T(f->server));
-    fprintf(o, "      MD5 %s\n", f->has_md5 ? hex_or_null(f->md5, 16) : "- (file incomplete)");
+    fprintf(o, "    frame %u%s  %s %s  from %s\n", f->frame, at(in, f->frame), file_type_key(f->type), T(f->name),
+            T(f->server));
+    if (f->has_md5)
+        fprintf(o, "      MD5 %s  SHA-1 %s\n", hex_or_null(f->md5, 16), hex_or_null(f->sha1, 20));
+    else
+        fprintf(o, "      MD5 - (file incomplete)\n");
+    if (f->has_build_time)
+        fprintf(o, "      built %s (header tag 15)\n", iso_time(f->build_time, 0, FALSE));
     fprintf(o, "      signer %s, serial %s\n", T(f->signer_name), serial_text(f->signer_serial, f->signer_serial_len));
     fprintf(o, "      signature: %s", ciscotl_sig_status_str(f->sig_status));
     if (is_trust_list(f)) {
         fprintf(o, "; signer trusted: %s", sbd_signer_trust_str(f->trust));
         if (f->prev_frame)
-            fprintf(o, " (previous list in frame %u)", f->prev_frame);
+            fprintf(o, " (previous list in frame %u%s)", f->prev_frame, at(in, f->prev_frame));
     }
     fputc('\n', o);
     if (f->tvs) {
-        fprintf(o, "      TVS request about the signer in frame %u: %s\n", f->tvs->req_frame,
-                f->tvs->answered ? status_text(f->tvs->status) : "no answer");
+        fprintf(o, "      TVS request about the signer in frame %u%s: %s\n", f->tvs->req_frame,
+                at(in, f->tvs->req_frame), f->tvs->answered ? status_text(f->tvs->status) : "no answer");
     }
+    if (file_accepted(f))
+        fprintf(o, "      accepted (inferred): %s, frame %u%s\n", f->accepted_how, f->accepted_frame,
+                at(in, f->accepted_frame));
     if (f->type != CISCOTL_TYPE_ITL)
         return;
     if (f->blank_itl)
@@ -118,9 +127,11 @@ text_file(FILE *o, const sbd_file *f)
 }
 
 static void
-text_session(FILE *o, const sbd_session *s)
+text_session(FILE *o, const audit_input *in, const sbd_session *s)
 {
-    fprintf(o, "    frame %u  %s:%u (client port %s)%s\n", s->frame, T(s->server), s->port,
+    unsigned k;
+
+    fprintf(o, "    frame %u%s  %s:%u (client port %s)%s\n", s->frame, at(in, s->frame), T(s->server), s->port,
             T(s->client_port), s->tls13 ? "  TLS 1.3" : "");
     if (s->cert_seen)
         fprintf(o, "      certificate serial %s  SHA-1 %s  %s\n", serial_text(s->cert_serial, s->cert_serial_len),
@@ -129,22 +140,54 @@ text_session(FILE *o, const sbd_session *s)
         fprintf(o, "      certificate not seen\n");
     fprintf(o, "      verdict: %s", sbd_tvs_verdict_str(s->verdict));
     if (s->itl_frame)
-        fprintf(o, " (ITL in frame %u%s)", s->itl_frame, s->itl_after ? ", downloaded after the session" : "");
+        fprintf(o, " (ITL in frame %u%s%s)", s->itl_frame, at(in, s->itl_frame),
+                s->itl_after ? ", downloaded after the session" : "");
     if (s->record_serial)
         fprintf(o, ", TVS record serial %s", serial_or_null(s->record_serial, s->record_serial_len));
     if (s->compared_by)
         fprintf(o, ", compared by %s", s->compared_by);
     fputc('\n', o);
+    if ((s->verdict == SBD_TVS_SERIAL_MISMATCH || s->verdict == SBD_TVS_HASH_MISMATCH) && s->itl_tvs_serial)
+        fprintf(o, "      the ITL's TVS record: serial %s  SHA-1 %s\n",
+                serial_text(s->itl_tvs_serial, s->itl_tvs_serial_len),
+                s->has_itl_tvs_sha1 ? hex_or_null(s->itl_tvs_sha1, 20) : "-");
+    if (s->has_cipher)
+        fprintf(o, "      %s, cipher suite 0x%04x\n", tls_version_text(s->tls_version), s->cipher_suite);
+    if (s->alert)
+        fprintf(o, "      alert by the %s in frame %u%s: %s\n", s->alert_by_phone ? "phone" : "server",
+                s->alert_frame, at(in, s->alert_frame),
+                s->alert_encrypted ? "encrypted (inferred from its size)" : sbd_tls_alert_str(s->alert_desc));
+    if (s->reset_frame)
+        fprintf(o, "      TCP reset by the %s in frame %u%s\n", s->reset_by_server ? "server" : "phone",
+                s->reset_frame, at(in, s->reset_frame));
+    if (s->handshake_done)
+        fprintf(o, "      handshake finished by the phone in frame %u%s (%s)\n", s->handshake_frame,
+                at(in, s->handshake_frame), sbd_certainty_str(s->handshake_certainty));
+    for (k = 0; k < session_n_tx(s); k++) {
+        const sbd_tls_exchange *x = &s->tx[k];
+        fprintf(o, "      encrypted request in frame %u%s (record %u bytes)", x->req_frame, at(in, x->req_frame),
+                x->req_len);
+        if (x->resp_frame && x->resp_min == x->resp_max)
+            fprintf(o, ", answer in frame %u%s (record %u bytes, %u bytes of plaintext): %s (inferred)\n",
+                    x->resp_frame, at(in, x->resp_frame), x->resp_len, x->resp_min, sbd_answer_kind_str(x->kind));
+        else if (x->resp_frame)
+            fprintf(o, ", answer in frame %u%s (record %u bytes, %u to %u bytes of plaintext): %s (inferred)\n",
+                    x->resp_frame, at(in, x->resp_frame), x->resp_len, x->resp_min, x->resp_max,
+                    sbd_answer_kind_str(x->kind));
+        else
+            fprintf(o, ", no answer\n");
+    }
 }
 
 static void
-text_exchange(FILE *o, const sbd_exchange *x)
+text_exchange(FILE *o, const audit_input *in, const sbd_exchange *x)
 {
     fprintf(o, "    frames %u/", x->req_frame);
     if (x->answered)
         fprintf(o, "%u", x->resp_frame);
     else
         fputc('-', o);
+    fputs(at(in, x->req_frame), o);
     fprintf(o, "  %s (id %u)\n", command_key(x->command), x->request_id);
     fprintf(o, "      subject %s\n      issuer %s\n      serial %s\n", T(x->subject), T(x->issuer),
             serial_text(x->serial, x->serial_len));
@@ -183,7 +226,7 @@ tl_add(GArray *tl, guint32 frame, char *text)
 }
 
 static void
-text_timeline(FILE *o, const sbd_phone *ph)
+text_timeline(FILE *o, const audit_input *in, const sbd_phone *ph)
 {
     GArray *tl = g_array_new(FALSE, FALSE, sizeof(tl_event));
     guint i;
@@ -204,6 +247,20 @@ text_timeline(FILE *o, const sbd_phone *ph)
         tl_add(tl, s->frame, g_strdup_printf("TVS %s:%u certificate %s: %s", T(s->server), s->port,
                                              serial_text(s->cert_serial, s->cert_serial_len),
                                              sbd_tvs_verdict_str(s->verdict)));
+        if (s->reset_frame)
+            tl_add(tl, s->reset_frame, g_strdup_printf("TCP reset by the %s", s->reset_by_server ? "server" : "phone"));
+        if (s->alert)
+            tl_add(tl, s->alert_frame, g_strdup_printf("TLS alert by the %s: %s", s->alert_by_phone ? "phone" : "server",
+                                                       s->alert_encrypted ? "encrypted (inferred from its size)"
+                                                                          : sbd_tls_alert_str(s->alert_desc)));
+        if (session_n_tx(s) && !ph->exchanges->len) {
+            unsigned k;
+            for (k = 0; k < session_n_tx(s); k++)
+                if (s->tx[k].resp_frame)
+                    tl_add(tl, s->tx[k].resp_frame,
+                           g_strdup_printf("TVS answer (encrypted): %s, inferred from its size",
+                                           sbd_answer_kind_str(s->tx[k].kind)));
+        }
     }
     for (i = 0; i < ph->exchanges->len; i++) {
         const sbd_exchange *x = g_ptr_array_index(ph->exchanges, i);
@@ -218,7 +275,8 @@ text_timeline(FILE *o, const sbd_phone *ph)
         fprintf(o, "  timeline:\n");
     for (i = 0; i < tl->len; i++) {
         tl_event *e = &g_array_index(tl, tl_event, i);
-        fprintf(o, "    %6u  %s\n", e->frame, e->text);
+        const char *t = frame_time(in, e->frame);
+        fprintf(o, "    %6u  %s%s%s\n", e->frame, t ? t : "", t ? "  " : "", e->text);
         g_free(e->text);
     }
     g_array_free(tl, TRUE);
@@ -233,6 +291,20 @@ text_phone(FILE *o, const audit_input *in, const sbd_phone *ph)
     if (ph->has_mac)
         mac_str(ph->mac, mac);
     fprintf(o, "\nphone %s  IP %s  model %s  [input %s]\n", mac, T(ph->ip), T(ph->model), T(in->path));
+    if (ph->outcome != SBD_OUTCOME_NONE) {
+        fprintf(o, "  outcome: %s, root cause %s (%s): %s\n", sbd_outcome_str(ph->outcome),
+                ph->root_cause ? finding_name(ph->root_cause->code) : "none",
+                sbd_certainty_str(ph->outcome_certainty), T(ph->outcome_summary));
+        if (ph->root_cause)
+            fprintf(o, "    act on: %s\n", sbd_finding_describe(ph->root_cause->code)->remediation);
+        for (i = 0; ph->consequences && i < ph->consequences->len; i++) {
+            const sbd_finding *c = g_ptr_array_index(ph->consequences, i);
+            fprintf(o, "%s%s (frame %u%s)", i ? ", " : "    consequences: ", finding_name(c->code), c->frame,
+                    at(in, c->frame));
+        }
+        if (ph->consequences && ph->consequences->len)
+            fputc('\n', o);
+    }
     for (i = 0; i < ph->files->len; i++) {
         const sbd_file *f = g_ptr_array_index(ph->files, i);
         if (is_trust_list(f))
@@ -244,7 +316,7 @@ text_phone(FILE *o, const audit_input *in, const sbd_phone *ph)
         fprintf(o, "  trust lists:\n");
         for (i = 0; i < ph->files->len; i++)
             if (is_trust_list(g_ptr_array_index(ph->files, i)))
-                text_file(o, g_ptr_array_index(ph->files, i));
+                text_file(o, in, g_ptr_array_index(ph->files, i));
     } else {
         fprintf(o, "  trust lists: none\n");
     }
@@ -252,21 +324,21 @@ text_phone(FILE *o, const audit_input *in, const sbd_phone *ph)
         fprintf(o, "  signed files:\n");
         for (i = 0; i < ph->files->len; i++)
             if (!is_trust_list(g_ptr_array_index(ph->files, i)))
-                text_file(o, g_ptr_array_index(ph->files, i));
+                text_file(o, in, g_ptr_array_index(ph->files, i));
     }
     if (ph->sessions->len) {
         fprintf(o, "  TVS sessions:\n");
         for (i = 0; i < ph->sessions->len; i++)
-            text_session(o, g_ptr_array_index(ph->sessions, i));
+            text_session(o, in, g_ptr_array_index(ph->sessions, i));
     } else {
         fprintf(o, "  TVS sessions: none\n");
     }
     if (ph->exchanges->len) {
         fprintf(o, "  TVS exchanges:\n");
         for (i = 0; i < ph->exchanges->len; i++)
-            text_exchange(o, g_ptr_array_index(ph->exchanges, i));
+            text_exchange(o, in, g_ptr_array_index(ph->exchanges, i));
     }
-    text_timeline(o, ph);
+    text_timeline(o, in, ph);
 }
 
 /* The input's line, and what kept it from being read whole. */
@@ -294,9 +366,11 @@ text_input_end(FILE *o, const audit_input *in)
     for (i = 0; i < in->rep->findings->len; i++) {
         const sbd_finding *f = g_ptr_array_index(in->rep->findings, i);
         const sbd_finding_info *fi = sbd_finding_describe(f->code);
-        fprintf(o, "  [%s] %s  frame %u", fi ? severity_key(fi->severity) : "?", finding_name(f->code), f->frame);
+        fprintf(o, "  [%s] %s  frame %u%s", fi ? severity_key(fi->severity) : "?", finding_name(f->code), f->frame,
+                at(in, f->frame));
         if (f->related_frame)
-            fprintf(o, " (related frame %u)", f->related_frame);
+            fprintf(o, " (related frame %u%s)", f->related_frame, at(in, f->related_frame));
+        fprintf(o, " [%s]", sbd_certainty_str(f->certainty));
         fprintf(o, "  phone %s: %s\n", phone_label(f->phone), T(f->detail));
         if (fi) {
             fprintf(o, "      what it means: %s\n", fi->explanation);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sbd-common.h"
 #include "itl-audit.h"
@@ -71,6 +72,58 @@ serial_text(const guint8 *p, unsigned len)
     return v ? v : "-";
 }
 
+const char *
+iso_time(gint64 secs, int usecs, gboolean with_usecs)
+{
+    time_t t = (time_t)secs;
+    struct tm tm;
+    char buf[40];
+
+    if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm))
+        return NULL;
+    return keep(with_usecs ? g_strdup_printf("%s.%06dZ", buf, usecs) : g_strdup_printf("%sZ", buf));
+}
+
+const char *
+frame_time(const audit_input *in, guint32 frame)
+{
+    const nstime_t *t = frame && in ? g_hash_table_lookup(in->times, GUINT_TO_POINTER(frame)) : NULL;
+
+    return t ? iso_time((gint64)t->secs, t->nsecs / 1000, TRUE) : NULL;
+}
+
+const char *
+at(const audit_input *in, guint32 frame)
+{
+    const char *t = frame_time(in, frame);
+
+    return t ? keep(g_strdup_printf(" (%s)", t)) : "";
+}
+
+const char *
+tls_version_text(guint16 v)
+{
+    switch (v) {
+    case 0x0301: return "TLS 1.0";
+    case 0x0302: return "TLS 1.1";
+    case 0x0303: return "TLS 1.2";
+    case 0x0304: return "TLS 1.3";
+    default: return "TLS ?";
+    }
+}
+
+gboolean
+file_accepted(const sbd_file *f)
+{
+    return f->accepted && !(f->tvs && f->tvs->answered);
+}
+
+unsigned
+session_n_tx(const sbd_session *s)
+{
+    return MIN(s->n_tx, (unsigned)SBD_MAX_TLS_EXCHANGES);
+}
+
 /* Roles of a TVS answer (the tap's array bounds what the engine kept). */
 unsigned
 exchange_n_roles(const sbd_exchange *x)
@@ -95,6 +148,7 @@ audit_input_new(const char *path)
 
     in->path = g_strdup(path);
     in->rep = empty_report();
+    in->times = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     return in;
 }
 
@@ -104,6 +158,7 @@ audit_input_free(audit_input *in)
     if (!in)
         return;
     sbd_report_free(in->rep);
+    g_hash_table_destroy(in->times);
     g_free(in->path);
     g_free(in->error);
     g_free(in->stats);

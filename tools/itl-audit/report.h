@@ -69,6 +69,17 @@ const char *T(const char *s);
 unsigned exchange_n_roles(const sbd_exchange *x);
 void phone_verdicts(const sbd_phone *ph, unsigned counts[SBD_TVS_N]);
 gboolean is_trust_list(const sbd_file *f);
+/* ISO 8601 UTC of seconds since 1970 (with microseconds: ".uuuuuuZ"). */
+const char *iso_time(gint64 secs, int usecs, gboolean with_usecs);
+/* The absolute time of a frame of the input, NULL if not known. */
+const char *frame_time(const audit_input *in, guint32 frame);
+/* " (TIME)" after a frame number in text, "" if not known. */
+const char *at(const audit_input *in, guint32 frame);
+const char *tls_version_text(guint16 v);
+/* An untrusted file accepted later, inferred (a TVS answer says it). */
+gboolean file_accepted(const sbd_file *f);
+/* The TLS exchanges of a session the engine kept. */
+unsigned session_n_tx(const sbd_session *s);
 
 /* Stable names (JSON/CSV keys do not depend on display strings). */
 const char *file_type_key(ciscotl_file_type t);
