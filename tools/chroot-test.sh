@@ -12,6 +12,8 @@
 #                   kept, so that a second run skips debootstrap and apt)
 #     --prepare     only make the chroot and install the build dependencies
 #                   (with tools/install-deps.sh, run inside it)
+#     --all         also the tests labelled "slow" (tests/CMakeLists.txt),
+#                   which CI runs on Debian 12 only
 #     --sanitize    build with -DSBD_SANITIZE=ON (the default is a plain
 #                   RelWithDebInfo build; both with -Werror)
 #     --mirror URL  default http://deb.debian.org/debian
@@ -23,15 +25,16 @@
 # made with `cpack -G DEB` and checked with that script inside the chroot.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-dir= prepare=0 sanitize=0 mirror=http://deb.debian.org/debian suite=
+dir= prepare=0 sanitize=0 all=0 mirror=http://deb.debian.org/debian suite=
 die() { echo "chroot-test: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
     case $1 in
         --dir) dir=$2; shift 2 ;;
         --prepare) prepare=1; shift ;;
         --sanitize) sanitize=1; shift ;;
+        --all) all=1; shift ;;
         --mirror) mirror=$2; shift 2 ;;
-        -h|--help) sed -n '3,23p' "$0"; exit 0 ;;
+        -h|--help) sed -n '3,25p' "$0"; exit 0 ;;
         -*) die "unknown option $1" ;;
         *) [ -z "$suite" ] || die "one SUITE only"; suite=$1; shift ;;
     esac
@@ -113,11 +116,12 @@ in_chroot bash -c "cd $work && cmake -S . -B build ${cmake_args[*]} >build.cmake
                    cmake --build build -j2" || die "build failed on $suite (tshark $wsver)"
 stage "ctest"
 rc=0
-in_chroot bash -c "cd $work && ctest --test-dir build -j2 --output-on-failure" || rc=$?
+ctest_sel=; [ $all = 1 ] || ctest_sel="-LE slow"
+in_chroot bash -c "cd $work && ctest --test-dir build -j2 $ctest_sel --output-on-failure" || rc=$?
 if [ $rc != 0 ]; then
     die "tests failed on $suite (tshark $wsver)"
 fi
-stage "every test passed on $suite (tshark $wsver)"
+stage "every test${ctest_sel:+ (but those labelled slow)} passed on $suite (tshark $wsver)"
 
 # --- 4. the Debian package, where this checkout makes one ------------------
 if [ -x "$src/tools/deb-smoke.sh" ] && [ -f "$dir$work/build/CPackConfig.cmake" ]; then
