@@ -806,7 +806,7 @@ dissect_trace_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_
         tf = (trace_frame *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tvstrace, 0);
     }
     proto_tree_add_uint(tt, hf_tt_kind, tvb, text_off, 0, kind);
-    col_add_str(pinfo->cinfo, COL_INFO, format_text(pinfo->pool, (const guchar *)body, strlen(body)));
+    col_add_str(pinfo->cinfo, COL_INFO, sbd_format_text(pinfo->pool, body, strlen(body)));
 
     if (kind == TL_HEX_ORPHAN)
         expert_add_info(pinfo, ti, &ei_dump_orphan);
@@ -1090,7 +1090,7 @@ dissect_phonelog_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gui
     if (!phonelog_split(line, kind, &seq, &level, &task, &text, pinfo->pool)) {
         /* a wrapped line or one of another format: kept as text */
         proto_tree_add_string(pt, hf_pl_text, tvb, text_off, -1, line);
-        col_add_str(pinfo->cinfo, COL_INFO, format_text(pinfo->pool, (const guchar *)line, strlen(line)));
+        col_add_str(pinfo->cinfo, COL_INFO, sbd_format_text(pinfo->pool, line, strlen(line)));
         return;
     }
     proto_tree_add_uint(pt, hf_pl_seq, tvb, text_off, 0, seq);
@@ -1136,9 +1136,9 @@ dissect_phonelog_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gui
         }
         tap_queue_packet(phonelog_tap, pinfo, tap);
         col_add_fstr(pinfo->cinfo, COL_INFO, "%s: %s", val_to_str_const(tap->event, pl_event_vals, "?"),
-                     format_text(pinfo->pool, (const guchar *)text, strlen(text)));
+                     sbd_format_text(pinfo->pool, text, strlen(text)));
     } else {
-        col_add_str(pinfo->cinfo, COL_INFO, format_text(pinfo->pool, (const guchar *)text, strlen(text)));
+        col_add_str(pinfo->cinfo, COL_INFO, sbd_format_text(pinfo->pool, text, strlen(text)));
     }
     if (tap->has_mac)
         proto_tree_add_ether(pt, hf_pl_mac, tvb, text_off, 0, tap->mac);

@@ -78,6 +78,10 @@ sbd_tls_heur_set_app_handle(void *data, dissector_handle_t handle)
 #endif
 }
 
+/* format_text() takes a const guchar * in 4.0 and a const char * in 4.4 and
+ * 4.6: a void pointer converts to either without a warning. */
+#define sbd_format_text(scope, str, len) format_text((scope), (const void *)(str), (len))
+
 /* The packet pool of a (non-NULL) protocol tree, for helpers that get a
  * tree but no packet_info. */
 #define sbd_tree_pool(tree) (PTREE_DATA(tree)->pinfo->pool)
