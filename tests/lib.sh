@@ -151,6 +151,21 @@ fi
 # ia ARGS...: run itl-audit with IA_ENV; sets RC, OUT (stdout) and ERR
 # (stderr); stdout is also in $WORK/out.  (Tests that need another
 # environment or output file define their own.)
+# From Wireshark 4.4 on, libwireshark runs no Lua script in a process
+# started as root, so not the log reader: itl-audit run as root then refuses
+# TVS traces and console logs with a clear message (tools/itl-audit/logs.c).
+LOGS_REFUSED=0
+if [ "$(id -u)" = 0 ]; then
+    ws_ver=$(pkg-config --modversion wireshark 2>/dev/null || echo 0.0)
+    ws_maj=${ws_ver%%.*}; ws_min=${ws_ver#*.}; ws_min=${ws_min%%.*}
+    if [ "$ws_maj" -gt 4 ] || { [ "$ws_maj" = 4 ] && [ "$ws_min" -ge 4 ]; }; then LOGS_REFUSED=1; fi
+fi
+# The refusal: exit 2 and the message (after an `ia` run on one log).
+assert_log_refused() {
+    assert_eq 2 "$RC" "$1: itl-audit as root on Wireshark >= 4.4 refuses the log"
+    assert_contains "$OUT$ERR" "run itl-audit as an ordinary user" "$1: the refusal says why"
+}
+
 ia() {
     set +e
     env "${IA_ENV[@]}" timeout 240 "$IA" "$@" >"$WORK/out" 2>"$WORK/err"

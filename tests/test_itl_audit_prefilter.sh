@@ -110,7 +110,11 @@ for run in "--json|" "--json|--keylog $WORK/all.keys" "|" "--csv|--keylog $WORK/
 done
 ia "$WORK/keys.json" --json --keylog "$WORK/all.keys" "$CAPS"
 # (and every TVS trace and console log of test-captures/logs/, recognised by their lines)
-n_inputs=$(find "$CAPS" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -path '*/logs/*' \) | wc -l)
+if [ "$LOGS_REFUSED" = 1 ]; then   # logs refused as root on Wireshark >= 4.4: not inputs
+    n_inputs=$(find "$CAPS" -type f \( -name '*.pcap' -o -name '*.pcapng' \) | wc -l)
+else
+    n_inputs=$(find "$CAPS" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -path '*/logs/*' \) | wc -l)
+fi
 assert_eq "$n_inputs" "$(summary "$WORK/keys.json" | cut -d' ' -f1)" "every capture and log of test-captures/ audited"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["summary"]["exchanges"] > 0 and d["summary"]["sessions"] > 0 and d["summary"]["files"] > 0 else 1)' \
     "$WORK/keys.json" && pass || fail "test-captures/ with keys: files, sessions and exchanges were compared"

@@ -15,6 +15,10 @@
 #include <glib.h>
 #include <epan/ex-opt.h>
 
+#include <wsutil/privileges.h>
+
+#define SBD_COMPAT_PROGRAM
+#include "sbd-compat.h"
 #include "logs.h"
 
 #ifndef SBD_LOG_READER_STAGED
@@ -38,6 +42,18 @@ logs_register_reader(void)
         return;
     opt = g_strdup_printf("lua_script:%s", path);
     ex_opt_add(opt);                    /* kept: ex_opt may hold on to it */
+}
+
+const char *
+logs_unreadable_reason(void)
+{
+#if SBD_WS_AT_LEAST(4, 4)
+    if (started_with_special_privs())
+        return "a TVS trace or phone console log: Wireshark 4.4 and later load no Lua "
+               "file reader, so not the log reader, in a program run as root; run "
+               "itl-audit as an ordinary user to read it";
+#endif
+    return NULL;
 }
 
 char *

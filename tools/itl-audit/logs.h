@@ -21,4 +21,9 @@ char *logs_date_setting(const char *date, const char **why);
  * that, a weak heuristic of wiretap's (IxVeriWave's) may claim it. */
 gboolean logs_file_is_log(const char *path);
 
+/* Why a log cannot be read in this run (NULL: it can): from Wireshark 4.4
+ * on, libwireshark runs no Lua script, so not the log reader either, in a
+ * process started as root. */
+const char *logs_unreadable_reason(void);
+
 #endif

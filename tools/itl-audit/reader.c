@@ -25,7 +25,8 @@ char *
 wtap_error_text(int err, const gchar *err_info)
 {
     if (err == WTAP_ERR_FILE_UNKNOWN_FORMAT)
-        return g_strdup("not a capture file (wiretap does not recognise its format)");
+        return err_info ? g_strdup_printf("not a capture file (%s)", err_info)
+                        : g_strdup("not a capture file (wiretap does not recognise its format)");
     if (err == WTAP_ERR_SHORT_READ)
         return g_strdup_printf("capture cut short (%s)", wtap_strerror(err));
     if (err_info)
@@ -479,6 +480,11 @@ reader_start(const char *path)
         r->open_err = WTAP_ERR_FILE_UNKNOWN_FORMAT;     /* a log: opened again with its reader (logs.c) */
     else
         r->wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &r->open_err, &r->open_err_info, r->scan);
+    if (!r->wth && epan_ready && r->open_err == WTAP_ERR_FILE_UNKNOWN_FORMAT &&
+        logs_unreadable_reason() && logs_file_is_log(path)) {
+        g_free(r->open_err_info);
+        r->open_err_info = g_strdup(logs_unreadable_reason());
+    }
     if (r->wth) {
         r->document = is_document(r->wth);
         r->file_type = wtap_file_type_subtype(r->wth);
